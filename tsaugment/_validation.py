@@ -1,0 +1,180 @@
+"""Input validation shared by every public function and estimator.
+
+All checks raise :class:`ValueError` (or :class:`TypeError` for a wrong type) with a
+message that names the problem, so that bad input never reaches torch.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["check_X", "check_y", "check_same_layout", "seed_from_random_state"]
+
+
+def check_X(
+    X,
+    *,
+    name: str = "X",
+    min_cases: int = 1,
+    min_timepoints: int = 1,
+    allow_nan: bool = False,
+) -> np.ndarray:
+    """Validate a time-series panel and return it as a 3D float array.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        The series. A 2D array is univariate and gains a channel axis.
+    name : str, default="X"
+        Name used in error messages.
+    min_cases : int, default=1
+        Fewest series accepted.
+    min_timepoints : int, default=1
+        Shortest series accepted (for instance a model that predicts ahead needs 2).
+    allow_nan : bool, default=False
+        Accept NaN (never inf), as in NaN-padded variable-length data sets.
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Float32 and float64 input keep their dtype; anything else becomes float64.
+        The array is a copy only where the dtype or the shape had to change.
+
+    Raises
+    ------
+    ValueError
+        On an empty array, a 1D or 4D+ array, non-numeric values, NaN or inf, too few
+        series or too short series.
+    """
+    if isinstance(X, (str, bytes)) or X is None:
+        raise TypeError(
+            f"{name} must be an array of shape (n_cases, n_channels, n_timepoints), "
+            f"got {type(X).__name__}."
+        )
+    try:
+        arr = np.asarray(X)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(
+            f"{name} could not be read as a rectangular array ({err}); series of "
+            "unequal length must be padded with NaN or resampled first."
+        ) from err
+    if arr.dtype.kind not in "fiub":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{name} must hold numbers, got values of dtype {arr.dtype}.") from err
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float64)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one series.")
+    if arr.ndim == 2:
+        arr = arr[:, np.newaxis, :]
+    elif arr.ndim != 3:
+        raise ValueError(
+            f"{name} must be 3D (n_cases, n_channels, n_timepoints) or 2D "
+            f"(n_cases, n_timepoints) for univariate series, got a {arr.ndim}D array "
+            f"of shape {arr.shape}."
+        )
+    if not allow_nan and not np.isfinite(arr).all():
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        raise ValueError(
+            f"{name} contains {n_nan} NaN and {n_inf} infinite values; remove or impute "
+            "them (variable-length data sets must be resampled to equal length)."
+        )
+    if allow_nan and np.isinf(arr).any():
+        raise ValueError(f"{name} contains infinite values.")
+    n_cases, _, n_timepoints = arr.shape
+    if n_cases < min_cases:
+        raise ValueError(f"{name} has {n_cases} series; at least {min_cases} are needed.")
+    if n_timepoints < min_timepoints:
+        raise ValueError(
+            f"{name} has series of length {n_timepoints}; this model needs at least "
+            f"{min_timepoints} time points."
+        )
+    return arr
+
+
+def check_y(y, n_cases: int, *, name: str = "y", min_class_size: int = 1) -> np.ndarray:
+    """Validate labels: 1D, one per series, no missing values.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_cases,)
+        Hashable labels of any type (strings included).
+    n_cases : int
+        Number of series the labels belong to.
+    name : str, default="y"
+        Name used in error messages.
+    min_class_size : int, default=1
+        Fewest members a class may have.
+
+    Returns
+    -------
+    y : ndarray of shape (n_cases,)
+        The labels, dtype unchanged.
+    """
+    y_arr = np.asarray(y)
+    if y_arr.ndim == 2 and y_arr.shape[1] == 1:
+        y_arr = y_arr.ravel()
+    if y_arr.ndim != 1:
+        raise ValueError(f"{name} must be 1D with one label per series, got shape {y_arr.shape}.")
+    if y_arr.shape[0] != n_cases:
+        raise ValueError(f"{name} has {y_arr.shape[0]} labels but X has {n_cases} series.")
+    if y_arr.dtype.kind == "f" and np.isnan(y_arr).any():
+        raise ValueError(f"{name} contains NaN labels.")
+    if y_arr.dtype.kind == "O" and any(v is None for v in y_arr):
+        raise ValueError(f"{name} contains missing (None) labels.")
+    if min_class_size > 1:
+        classes, counts = np.unique(y_arr, return_counts=True)
+        small = [(c, int(k)) for c, k in zip(classes, counts) if k < min_class_size]
+        if small:
+            listed = ", ".join(f"{c!r} ({k})" for c, k in small)
+            raise ValueError(
+                f"every class needs at least {min_class_size} series; these have too few: {listed}."
+            )
+    return y_arr
+
+
+def check_same_layout(X, X_ref_shape: tuple, *, name: str = "X", what: str = "fit"):
+    """Check that ``X`` has the channel count and length seen at ``what``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Validated input.
+    X_ref_shape : tuple of (n_channels, n_timepoints)
+        The layout that is expected.
+    name, what : str
+        Used in the error message.
+    """
+    n_channels, n_timepoints = X_ref_shape
+    if X.shape[1] != n_channels:
+        raise ValueError(f"{name} has {X.shape[1]} channels, but {n_channels} were seen in {what}.")
+    if X.shape[2] != n_timepoints:
+        raise ValueError(
+            f"{name} has series of length {X.shape[2]}, but length {n_timepoints} "
+            f"was seen in {what}."
+        )
+
+
+def seed_from_random_state(random_state) -> int:
+    """Draw a 31-bit integer seed from a scikit-learn ``random_state``.
+
+    Parameters
+    ----------
+    random_state : None, int or numpy.random.RandomState
+        As in scikit-learn. An int always gives the same seed.
+
+    Returns
+    -------
+    seed : int
+    """
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be non-negative, got {random_state}.")
+        return int(random_state) % (2**31 - 1)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))

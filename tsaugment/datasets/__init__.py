@@ -1,0 +1,6 @@
+"""Data sets: UCR/UEA classification archives and the TimeGAN benchmarks."""
+
+from ._timegan import load_stocks, make_sines
+from ._ucr import list_ucr, load_ucr
+
+__all__ = ["list_ucr", "load_stocks", "load_ucr", "make_sines"]

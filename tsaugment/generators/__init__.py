@@ -1,0 +1,3 @@
+"""Generators: estimators with ``fit`` / ``sample`` / ``transform``."""
+
+__all__: list[str] = []
