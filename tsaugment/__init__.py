@@ -6,4 +6,19 @@ a 2D array ``(n_cases, n_timepoints)`` is taken as univariate.
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+from .generators import (  # noqa: E402
+    JitterAugmenter,
+    MagnitudeWarpAugmenter,
+    ScalingAugmenter,
+    WindowSliceAugmenter,
+    WindowWarpAugmenter,
+)
+
+__all__ = [
+    "__version__",
+    "JitterAugmenter",
+    "MagnitudeWarpAugmenter",
+    "ScalingAugmenter",
+    "WindowSliceAugmenter",
+    "WindowWarpAugmenter",
+]

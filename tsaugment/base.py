@@ -42,7 +42,7 @@ class TorchEstimatorMixin:
 
     def _init_torch_state(self) -> None:
         """Resolve the device and the seeds at the start of ``fit``."""
-        self.device_ = resolve_device(self.device)
+        self.device_ = resolve_device(getattr(self, "device", "cpu"))
         self.seed_ = seed_from_random_state(self.random_state)
         self._rng_ = np.random.default_rng(self.seed_)
 
@@ -52,7 +52,7 @@ class TorchEstimatorMixin:
 
     def _after_load(self) -> None:
         """Move a loaded network to the device this machine resolves."""
-        self.device_ = resolve_device(self.device)
+        self.device_ = resolve_device(getattr(self, "device", "cpu"))
         if getattr(self, "model_", None) is not None:
             self.model_.to(self.device_)
 
@@ -94,11 +94,14 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     that subclasses may change:
 
     - ``_min_timepoints``: shortest series the model accepts;
-    - ``_min_class_size``: fewest series per class when fitted with labels.
+    - ``_min_class_size``: fewest series per class when fitted with labels;
+    - ``_scales_data``: ``False`` hands the hooks the data on its own scale (still
+      float32), for augmenters defined on the data's own units.
     """
 
     _min_timepoints = 2
     _min_class_size = 2
+    _scales_data = True
 
     # -- public API -------------------------------------------------------------------
     def fit(self, X, y=None):
@@ -131,7 +134,7 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
             self.classes_, y_codes, counts = np.unique(y, return_inverse=True, return_counts=True)
             self.class_prior_ = counts / counts.sum()
             self.n_classes_ = len(self.classes_)
-        self.scaler_ = ChannelMinMaxScaler().fit(X)
+        self.scaler_ = ChannelMinMaxScaler().fit(X) if self._scales_data else _identity_scaler(X)
         self._init_torch_state()
         with self._seeded():
             self._fit_scaled(self.scaler_.transform(X), y_codes)
@@ -275,3 +278,11 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "scaler_")
+
+
+def _identity_scaler(X) -> ChannelMinMaxScaler:
+    """A scaler that leaves every channel as it is."""
+    scaler = ChannelMinMaxScaler(eps=0.0)
+    scaler.min_ = np.zeros(X.shape[1])
+    scaler.range_ = np.ones(X.shape[1])
+    return scaler

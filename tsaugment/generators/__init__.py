@@ -1,3 +1,17 @@
 """Generators: estimators with ``fit`` / ``sample`` / ``transform``."""
 
-__all__: list[str] = []
+from ._classic import (
+    JitterAugmenter,
+    MagnitudeWarpAugmenter,
+    ScalingAugmenter,
+    WindowSliceAugmenter,
+    WindowWarpAugmenter,
+)
+
+__all__ = [
+    "JitterAugmenter",
+    "MagnitudeWarpAugmenter",
+    "ScalingAugmenter",
+    "WindowSliceAugmenter",
+    "WindowWarpAugmenter",
+]
