@@ -8,6 +8,7 @@ __version__ = "0.1.0.dev0"
 
 from .generators import (  # noqa: E402
     JitterAugmenter,
+    LatentVAEAugmenter,
     MagnitudeWarpAugmenter,
     ScalingAugmenter,
     WindowSliceAugmenter,
@@ -17,6 +18,7 @@ from .generators import (  # noqa: E402
 __all__ = [
     "__version__",
     "JitterAugmenter",
+    "LatentVAEAugmenter",
     "MagnitudeWarpAugmenter",
     "ScalingAugmenter",
     "WindowSliceAugmenter",

@@ -54,7 +54,7 @@ class TorchEstimatorMixin:
         """Move a loaded network to the device this machine resolves."""
         self.device_ = resolve_device(getattr(self, "device", "cpu"))
         if getattr(self, "model_", None) is not None:
-            self.model_.to(self.device_)
+            self.model_.to(self.device_).eval()  # fitted networks are kept in eval mode
 
     def save(self, path) -> None:
         """Save the fitted estimator to one file that runs no code when loaded.

@@ -7,9 +7,11 @@ from ._classic import (
     WindowSliceAugmenter,
     WindowWarpAugmenter,
 )
+from ._vae import LatentVAEAugmenter
 
 __all__ = [
     "JitterAugmenter",
+    "LatentVAEAugmenter",
     "MagnitudeWarpAugmenter",
     "ScalingAugmenter",
     "WindowSliceAugmenter",

@@ -5,5 +5,6 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 """
 
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
+from ._vae import ConvVAE
 
-__all__ = ["CELLS", "LayerNormLSTM", "RecurrentNet", "RecurrentStack", "append_label"]
+__all__ = ["CELLS", "ConvVAE", "LayerNormLSTM", "RecurrentNet", "RecurrentStack", "append_label"]
