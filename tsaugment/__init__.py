@@ -7,3 +7,6 @@ a 2D array ``(n_cases, n_timepoints)`` is taken as univariate.
 __version__ = "0.1.0.dev0"
 
 __all__ = ["__version__"]
+from .generators import AAEGenerator, AvatarGenerator  # noqa: E402
+
+__all__ += ["AAEGenerator", "AvatarGenerator"]
