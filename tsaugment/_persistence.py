@@ -122,7 +122,7 @@ def save_estimator(estimator, path) -> None:
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "class": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
+        "class": _qualname(type(estimator)),
         "tsaugment_version": _version(),
     }
     with zipfile.ZipFile(os.fspath(path), "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -181,7 +181,11 @@ def load_estimator(path, expected_class=None):
             f"{path!r} was written by a newer tsaugment (format version "
             f"{meta['format_version']}); upgrade tsaugment to read it."
         )
-    cls = _resolve_class(meta.get("class", ""), path)
+    qualified = meta.get("class", "")
+    if expected_class is not None and qualified == _qualname(expected_class):
+        cls = expected_class  # the caller named the class: nothing to import
+    else:
+        cls = _resolve_class(qualified, path)
     if expected_class is not None and not issubclass(cls, expected_class):
         raise ValueError(f"{path!r} holds a {cls.__name__}, not a {expected_class.__name__}.")
     estimator = cls(**params)
@@ -203,8 +207,17 @@ def load_estimator(path, expected_class=None):
     return estimator
 
 
+def _qualname(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _resolve_class(qualified: str, path: str):
-    """Import an estimator class, refusing anything outside tsaugment."""
+    """Import an estimator class, refusing anything outside tsaugment.
+
+    A file may name any class; importing and calling an arbitrary one would run code,
+    so only tsaugment's own classes are resolved by name. A user-defined estimator is
+    loaded through its own ``load`` (the class is then given, not imported).
+    """
     module_name, _, class_name = qualified.rpartition(".")
     if not module_name.startswith("tsaugment") or not class_name:
         raise ValueError(f"{path!r} names a class outside tsaugment ({qualified!r}).")

@@ -130,7 +130,7 @@ def check_y(y, n_cases: int, *, name: str = "y", min_class_size: int = 1) -> np.
         raise ValueError(f"{name} contains missing (None) labels.")
     if min_class_size > 1:
         classes, counts = np.unique(y_arr, return_counts=True)
-        small = [(c, int(k)) for c, k in zip(classes, counts) if k < min_class_size]
+        small = [(c, int(k)) for c, k in zip(classes.tolist(), counts) if k < min_class_size]
         if small:
             listed = ", ".join(f"{c!r} ({k})" for c, k in small)
             raise ValueError(

@@ -60,8 +60,15 @@ def list_ucr(root=None) -> dict[str, list[str]]:
     """
     return {
         "root": _names_in(_resolve_root(root)),
-        "sktime": _names_in(_sktime_data_dir()),
+        "sktime": [n for n in _names_in(_sktime_data_dir()) if n in _sktime_classification()],
     }
+
+
+def _sktime_classification() -> set[str]:
+    """Names of the UCR/UEA classification problems (sktime also bundles regression)."""
+    from sktime.datasets import tsc_dataset_names
+
+    return set(tsc_dataset_names.univariate) | set(tsc_dataset_names.multivariate)
 
 
 def _label_text(token: str) -> str:

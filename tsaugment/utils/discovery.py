@@ -52,8 +52,9 @@ def all_estimators(kind: str | None = None) -> list[tuple[str, type]]:
     kinds = {
         None: lambda c: True,
         "generator": lambda c: issubclass(c, BaseGenerator),
-        "classifier": lambda c: getattr(c, "_estimator_type", None) == "classifier"
-        or hasattr(c, "predict_proba"),
+        "classifier": lambda c: (
+            getattr(c, "_estimator_type", None) == "classifier" or hasattr(c, "predict_proba")
+        ),
         "sampler": lambda c: hasattr(c, "fit_resample"),
     }
     if kind not in kinds:
