@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import tsaugment.generators._aae as aae_module
+import tsaugment.generators._adversarial as adversarial_module
 import tsaugment.generators._avatar as avatar_module
 from tsaugment import AAEGenerator, AvatarGenerator
 from tsaugment._training import NonFiniteLossError, seeded
@@ -40,7 +41,7 @@ def test_sample_shapes_exact_n_and_labels(cls, data):
 def test_sampling_in_chunks_gives_exact_n(cls, data, monkeypatch):
     X, _ = data
     gen = cls(**TINY).fit(X)
-    monkeypatch.setattr(aae_module, "_INFERENCE_CHUNK", 4)
+    monkeypatch.setattr(adversarial_module, "_INFERENCE_CHUNK", 4)
     X_new, y_new = gen.sample(10)
     assert X_new.shape == (10, 3, 10) and y_new is None
 

@@ -8,44 +8,29 @@ discriminator step, sampling and ``transform``.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .._training import as_tensor, random_batch, run_phase, set_requires_grad
+from .._training import as_tensor, run_phase, set_requires_grad
 from ..base import BaseGenerator
 from ..nn import CELLS
 from ..nn._avatar import AdversarialAutoencoderNet
+from ._adversarial import (
+    _AdversarialMixin,
+    _check_float,
+    _check_int,
+    bce_logits,
+    step_if_above,
+)
 
 __all__ = ["AAEGenerator"]
 
 PRIORS = ("uniform", "gaussian")
 _PRIOR_STD = {"uniform": 12**-0.5, "gaussian": 1.0}
-_INFERENCE_CHUNK = 4096
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
-
-
-def _check_float(name, value, *, positive=False, allow_none=False):
-    if value is None and allow_none:
-        return
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
-    if not ok or (value <= 0 if positive else value < 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}.")
-
-
-def bce_logits(logits: torch.Tensor, target: float) -> torch.Tensor:
-    """Mean binary cross-entropy of logits against a constant target (1 real, 0 fake)."""
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
-
-
-class _LatentAdversarialGenerator(BaseGenerator):
+class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
     """Shared machinery of AAE and AVATAR: latent prior matched by a discriminator."""
 
     _with_supervisor = False
@@ -80,17 +65,7 @@ class _LatentAdversarialGenerator(BaseGenerator):
         self.latent_dim_ = int(self.latent_dim or self.n_channels_)
         self.model_ = self._build_model().to(self.device_).train()
         self.history_ = {}
-        X_t = as_tensor(X, self.device_)
-        y_t = None if y_codes is None else torch.as_tensor(y_codes, device=self.device_)
-        return X_t, y_t
-
-    def _adam(self, *modules) -> torch.optim.Adam:
-        params = [p for m in modules for p in m.parameters()]
-        return torch.optim.Adam(params, lr=self.lr)
-
-    def _batch(self, X_t, y_t):
-        idx = random_batch(X_t.shape[0], self.batch_size, self.device_)
-        return X_t[idx], None if y_t is None else y_t[idx]
+        return self._training_tensors(X, y_codes)
 
     # -- prior -----------------------------------------------------------------------
     def _prior_like(self, h: torch.Tensor) -> torch.Tensor:
@@ -114,22 +89,10 @@ class _LatentAdversarialGenerator(BaseGenerator):
         loss = bce_logits(net.discriminate(self._prior_like(h), labels), 1.0) + bce_logits(
             net.discriminate(h, labels), 0.0
         )
-        if threshold is None or loss.item() > threshold:
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+        step_if_above(opt, loss, threshold)
         return loss.detach()
 
     # -- inference -------------------------------------------------------------------
-    def _chunks(self, n):
-        for start in range(0, n, _INFERENCE_CHUNK):
-            yield slice(start, min(start + _INFERENCE_CHUNK, n))
-
-    def _labels_tensor(self, y_codes, sl):
-        if y_codes is None:
-            return None
-        return torch.as_tensor(y_codes[sl], dtype=torch.int64, device=self.device_)
-
     def _sample_scaled(self, n_samples, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
         z = self._prior_numpy(rng, n_samples)

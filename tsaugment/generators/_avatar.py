@@ -11,7 +11,8 @@ import torch
 from torch.nn import functional as F
 
 from .._training import run_phase, set_requires_grad
-from ._aae import _check_float, _LatentAdversarialGenerator, bce_logits
+from ._aae import _LatentAdversarialGenerator
+from ._adversarial import _check_float, bce_logits
 
 __all__ = ["AvatarGenerator"]
 
