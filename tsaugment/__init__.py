@@ -10,3 +10,6 @@ __all__ = ["__version__"]
 from .generators import AAEGenerator, AvatarGenerator  # noqa: E402
 
 __all__ += ["AAEGenerator", "AvatarGenerator"]
+from .generators import TimeGANGenerator  # noqa: E402
+
+__all__ += ["TimeGANGenerator"]

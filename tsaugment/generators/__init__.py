@@ -5,3 +5,6 @@ from ._aae import AAEGenerator  # noqa: E402
 from ._avatar import AvatarGenerator  # noqa: E402
 
 __all__ += ["AAEGenerator", "AvatarGenerator"]
+from ._timegan import TimeGANGenerator  # noqa: E402
+
+__all__ += ["TimeGANGenerator"]

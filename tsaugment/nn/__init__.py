@@ -10,3 +10,6 @@ __all__ = ["CELLS", "LayerNormLSTM", "RecurrentNet", "RecurrentStack", "append_l
 from ._avatar import AdversarialAutoencoderNet  # noqa: E402
 
 __all__ += ["AdversarialAutoencoderNet"]
+from ._timegan import TimeGANNetwork  # noqa: E402
+
+__all__ += ["TimeGANNetwork"]
