@@ -85,10 +85,13 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
         The step is taken only when the loss exceeds ``threshold`` (``None``: always),
         as the authors' code does to keep the discriminator from overpowering.
         """
+        # prior and codes go through the discriminator as one batch (half the calls)
         h = h.detach()
-        loss = bce_logits(net.discriminate(self._prior_like(h), labels), 1.0) + bce_logits(
-            net.discriminate(h, labels), 0.0
-        )
+        both = torch.cat([self._prior_like(h), h])
+        if labels is not None:
+            labels = torch.cat([labels, labels])
+        real, fake = net.discriminate(both, labels).chunk(2)
+        loss = bce_logits(real, 1.0) + bce_logits(fake, 0.0)
         step_if_above(opt, loss, threshold)
         return loss.detach()
 
