@@ -7,20 +7,26 @@ a 2D array ``(n_cases, n_timepoints)`` is taken as univariate.
 __version__ = "0.1.0.dev0"
 
 from .generators import (  # noqa: E402
+    AAEGenerator,
+    AvatarGenerator,
     JitterAugmenter,
     LatentVAEAugmenter,
     MagnitudeWarpAugmenter,
     ScalingAugmenter,
+    TimeGANGenerator,
     WindowSliceAugmenter,
     WindowWarpAugmenter,
 )
 
 __all__ = [
     "__version__",
+    "AAEGenerator",
+    "AvatarGenerator",
     "JitterAugmenter",
     "LatentVAEAugmenter",
     "MagnitudeWarpAugmenter",
     "ScalingAugmenter",
+    "TimeGANGenerator",
     "WindowSliceAugmenter",
     "WindowWarpAugmenter",
 ]

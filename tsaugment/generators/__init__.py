@@ -1,5 +1,7 @@
 """Generators: estimators with ``fit`` / ``sample`` / ``transform``."""
 
+from ._aae import AAEGenerator
+from ._avatar import AvatarGenerator
 from ._classic import (
     JitterAugmenter,
     MagnitudeWarpAugmenter,
@@ -7,13 +9,17 @@ from ._classic import (
     WindowSliceAugmenter,
     WindowWarpAugmenter,
 )
+from ._timegan import TimeGANGenerator
 from ._vae import LatentVAEAugmenter
 
 __all__ = [
+    "AAEGenerator",
+    "AvatarGenerator",
     "JitterAugmenter",
     "LatentVAEAugmenter",
     "MagnitudeWarpAugmenter",
     "ScalingAugmenter",
+    "TimeGANGenerator",
     "WindowSliceAugmenter",
     "WindowWarpAugmenter",
 ]

@@ -4,7 +4,18 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 ``tsaugment.classifiers`` own the training.
 """
 
+from ._avatar import AdversarialAutoencoderNet
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
+from ._timegan import TimeGANNetwork
 from ._vae import ConvVAE
 
-__all__ = ["CELLS", "ConvVAE", "LayerNormLSTM", "RecurrentNet", "RecurrentStack", "append_label"]
+__all__ = [
+    "CELLS",
+    "AdversarialAutoencoderNet",
+    "ConvVAE",
+    "LayerNormLSTM",
+    "RecurrentNet",
+    "RecurrentStack",
+    "TimeGANNetwork",
+    "append_label",
+]
