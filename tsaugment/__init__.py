@@ -22,3 +22,7 @@ __all__ = [
     "WindowSliceAugmenter",
     "WindowWarpAugmenter",
 ]
+
+from .classifiers import ResNetClassifier  # noqa: E402
+
+__all__ += ["ResNetClassifier"]
