@@ -30,3 +30,7 @@ __all__ = [
     "WindowSliceAugmenter",
     "WindowWarpAugmenter",
 ]
+
+from .classifiers import ResNetClassifier  # noqa: E402
+
+__all__ += ["ResNetClassifier"]

@@ -6,6 +6,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 
 from ._avatar import AdversarialAutoencoderNet
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
+from ._resnet import ResNetBlock, TimeSeriesResNet
 from ._timegan import TimeGANNetwork
 from ._vae import ConvVAE
 
@@ -16,6 +17,8 @@ __all__ = [
     "LayerNormLSTM",
     "RecurrentNet",
     "RecurrentStack",
+    "ResNetBlock",
     "TimeGANNetwork",
+    "TimeSeriesResNet",
     "append_label",
 ]
