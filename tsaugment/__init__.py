@@ -34,3 +34,7 @@ __all__ = [
 from .classifiers import ResNetClassifier  # noqa: E402
 
 __all__ += ["ResNetClassifier"]
+
+from .augment import AugmentedClassifier, Augmenter  # noqa: E402
+
+__all__ += ["Augmenter", "AugmentedClassifier"]

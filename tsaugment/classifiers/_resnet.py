@@ -204,6 +204,8 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         state = {"best": math.inf, "best_epoch": 0, "weights": None, "since": 0}
 
         def epoch(it):
+            if state["since"] >= self.patience:
+                raise _EarlyStop  # after the previous epoch went through run_phase's checks
             model.train()
             order = torch.randperm(n_tr, device=device)
             starts = list(range(0, n_tr, self.batch_size))
@@ -235,9 +237,6 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             else:
                 state["since"] += 1
             self.n_epochs_ = it + 1
-            if state["since"] >= self.patience:
-                state["last"] = losses
-                raise _EarlyStop
             return losses
 
         self.history_ = {}
@@ -246,9 +245,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
                 epoch, self.n_epochs, phase="train", history=self.history_, verbose=self.verbose
             )
         except _EarlyStop:
-            record = self.history_.setdefault("train", {})
-            for key, value in state["last"].items():
-                record.setdefault(key, []).append(float(value))
+            pass
         self.best_epoch_ = state["best_epoch"]
         if state["weights"] is not None:
             model.load_state_dict(state["weights"])

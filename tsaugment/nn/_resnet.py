@@ -36,7 +36,10 @@ class ResNetBlock(nn.Module):
         layers = []
         channels = in_channels
         for i, k in enumerate(kernel_sizes):
-            layers.append(nn.Conv1d(channels, n_filters, k, padding="same"))
+            # "same" padding as in Keras (the extra point on the right for even kernels),
+            # written out to avoid torch's copy-and-warn path for padding="same"
+            layers.append(nn.ConstantPad1d(((k - 1) // 2, k - 1 - (k - 1) // 2), 0.0))
+            layers.append(nn.Conv1d(channels, n_filters, k))
             layers.append(nn.BatchNorm1d(n_filters))
             if i < len(kernel_sizes) - 1:
                 layers.append(nn.ReLU())

@@ -1,0 +1,408 @@
+"""Augmenting a training set: a sampler for pipelines and a classifier meta-estimator.
+
+:class:`Augmenter` is an imbalanced-learn sampler: in ``imblearn.pipeline.Pipeline`` its
+``fit_resample`` runs at fit time only, and prediction passes through it untouched.
+:class:`AugmentedClassifier` packs generator and classifier into one scikit-learn
+classifier, for plain ``sklearn.pipeline.Pipeline``, ``cross_val_score`` and
+``GridSearchCV``.
+
+How many synthetic series, and of which class
+---------------------------------------------
+With ``n`` training series and ``ratio`` synthetic series per original, the total is
+``N = floor(ratio * n + 0.5)`` (``ratio * n`` rounded half up). It is split among the
+classes (in the order of ``np.unique(y)``) by
+
+- ``strategy="proportional"``: class ``c`` with ``n_c`` series gets its share
+  ``N * n_c / n`` rounded down, and the series left over go one each to the classes
+  with the largest remainders (ties: class order). Class proportions are kept to
+  within one series, and the total is exactly ``N``.
+- ``strategy="balance"``: the smaller classes are topped up first. While ``N`` does
+  not cover the gap to the largest class, the smallest classes are raised together to
+  a common level (the highest ``L`` with ``sum(max(0, L - n_c)) <= N``; the few left
+  over go one each, in class order, to the classes at that level). Once every class has
+  as many series as the largest one, the rest is split equally among the classes
+  (left-overs one each, in class order). ``ratio=(n_max * k - n) / n`` balances the
+  classes exactly.
+
+Why :class:`Augmenter` does not subclass ``imblearn.base.BaseSampler``: that base
+validates ``X`` as a 2D table (time series are 3D) and imposes the
+``sampling_strategy`` parameter and its semantics (target counts per class), while
+augmentation is defined by a ratio of synthetic to original series. imbalanced-learn's
+Pipeline only asks a step for ``fit_resample`` and no ``transform``, so the protocol
+is implemented directly on ``sklearn.base.BaseEstimator``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_X, check_y
+from .classifiers import as_sklearn_classifier
+
+__all__ = ["Augmenter", "AugmentedClassifier", "synthetic_counts"]
+
+_STRATEGIES = ("proportional", "balance")
+_METHODS = ("sample", "transform")
+
+
+def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` (Hamilton's method)."""
+    shares = total * weights / weights.sum()
+    counts = np.floor(shares).astype(np.int64)
+    left = total - int(counts.sum())
+    if left:
+        order = np.argsort(-(shares - counts), kind="stable")  # ties: class order
+        counts[order[:left]] += 1
+    return counts
+
+
+def synthetic_counts(class_counts, ratio: float, strategy: str = "proportional") -> np.ndarray:
+    """Number of synthetic series per class (the rule in the module docstring).
+
+    Parameters
+    ----------
+    class_counts : array-like of int, shape (n_classes,)
+        Series per class in the training data.
+    ratio : float
+        Synthetic series per original series (>= 0).
+    strategy : {"proportional", "balance"}, default="proportional"
+
+    Returns
+    -------
+    counts : ndarray of int, shape (n_classes,)
+        Sums to ``floor(ratio * sum(class_counts) + 0.5)``.
+
+    Examples
+    --------
+    >>> synthetic_counts([10, 30], 0.5).tolist()
+    [5, 15]
+    >>> synthetic_counts([10, 30], 0.5, "balance").tolist()
+    [20, 0]
+    >>> synthetic_counts([10, 30], 1.0, "balance").tolist()
+    [30, 10]
+    """
+    n_c = np.asarray(class_counts, dtype=np.int64)
+    total = int(np.floor(ratio * n_c.sum() + 0.5))
+    if total == 0:
+        return np.zeros_like(n_c)
+    if strategy == "proportional":
+        return _largest_remainder(total, n_c.astype(np.float64))
+    gap = n_c.max() - n_c
+    if total >= gap.sum():
+        rest = total - int(gap.sum())
+        return gap + _largest_remainder(rest, np.ones(len(n_c)))
+    # water-filling: the highest common level L the budget reaches
+    low, high = int(n_c.min()), int(n_c.max())
+    while low < high:
+        mid = (low + high + 1) // 2
+        if np.maximum(0, mid - n_c).sum() <= total:
+            low = mid
+        else:
+            high = mid - 1
+    counts = np.maximum(0, low - n_c)
+    left = total - int(counts.sum())
+    at_level = np.flatnonzero(n_c <= low)
+    counts[at_level[:left]] += 1
+    return counts
+
+
+def _check_ratio_strategy_method(ratio, strategy, method) -> None:
+    if (
+        isinstance(ratio, bool)
+        or not isinstance(ratio, numbers.Real)
+        or not np.isfinite(ratio)
+        or ratio < 0
+    ):
+        raise ValueError(f"ratio must be a finite number >= 0, got {ratio!r}.")
+    if strategy not in _STRATEGIES:
+        raise ValueError(f"strategy must be one of {list(_STRATEGIES)}, got {strategy!r}.")
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {list(_METHODS)}, got {method!r}.")
+
+
+def _seed_random_states(estimator, rng) -> None:
+    """Give every ``random_state`` parameter (nested ones included) a seed from ``rng``."""
+    params = estimator.get_params(deep=True)
+    keys = sorted(k for k in params if k == "random_state" or k.endswith("__random_state"))
+    if keys:
+        estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
+
+
+def _check_generator(generator) -> None:
+    missing = [m for m in ("fit", "sample", "transform") if not hasattr(generator, m)]
+    if missing:
+        raise TypeError(
+            f"generator must be a tsaugment generator (fit, sample, transform); "
+            f"{type(generator).__name__} lacks {missing}."
+        )
+
+
+class Augmenter(BaseEstimator):
+    """Add synthetic series to a training set (an imbalanced-learn sampler).
+
+    Parameters
+    ----------
+    generator : tsaugment generator
+        Cloned and fitted on the training data in ``fit_resample``; the object passed
+        is never fitted or changed.
+    ratio : float, default=1.0
+        Synthetic series per original series (0 adds none).
+    strategy : {"proportional", "balance"}, default="proportional"
+        How the synthetic series are shared among the classes: in the classes'
+        proportions, or to the smaller classes first (see the module docstring for
+        the exact rule and :func:`synthetic_counts`).
+    method : {"sample", "transform"}, default="sample"
+        ``"sample"`` draws new series with ``generator.sample(n, y=labels)``;
+        ``"transform"`` makes variants of originals of each class with
+        ``generator.transform`` (originals visited in a random order, cycling through
+        them when a class needs more variants than it has series).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the order of the originals in ``method="transform"`` and, when not
+        None, every ``random_state`` of the generator's clone (the generator's own
+        setting is used when None).
+
+    Attributes
+    ----------
+    generator_ : tsaugment generator
+        The fitted clone (after ``fit`` or ``fit_resample``).
+    classes_ : ndarray of shape (n_classes,)
+    n_synthetic_ : ndarray of int, shape (n_classes,)
+        Synthetic series made per class by the last ``fit_resample``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsaugment import Augmenter, JitterAugmenter
+    >>> X = np.random.default_rng(0).normal(size=(6, 1, 20))
+    >>> y = np.array(["a", "a", "a", "a", "b", "b"])
+    >>> X_res, y_res = Augmenter(JitterAugmenter(), ratio=1.0, strategy="balance",
+    ...                          random_state=0).fit_resample(X, y)
+    >>> X_res.shape, np.unique(y_res, return_counts=True)[1].tolist()
+    ((12, 1, 20), [6, 6])
+    """
+
+    def __init__(
+        self,
+        generator,
+        *,
+        ratio=1.0,
+        strategy="proportional",
+        method="sample",
+        random_state=None,
+    ):
+        self.generator = generator
+        self.ratio = ratio
+        self.strategy = strategy
+        self.method = method
+        self.random_state = random_state
+
+    @classmethod
+    def _get_test_params(cls):
+        from .generators import JitterAugmenter
+
+        return {"generator": JitterAugmenter(sigma=0.05), "ratio": 0.5}
+
+    def fit(self, X, y):
+        """Validate the data and fit a clone of the generator on it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        y : array-like of shape (n_cases,)
+
+        Returns
+        -------
+        self : Augmenter
+        """
+        self._fit(check_X(X), y)
+        return self
+
+    def _fit(self, X, y):
+        _check_ratio_strategy_method(self.ratio, self.strategy, self.method)
+        _check_generator(self.generator)
+        y = check_y(y, X.shape[0])
+        self._rs_ = check_random_state(self.random_state)
+        generator = clone(self.generator)
+        if self.random_state is not None:
+            _seed_random_states(generator, self._rs_)
+        self.generator_ = generator.fit(X, y)
+        self.classes_, self._class_counts_ = np.unique(y, return_counts=True)
+        return y
+
+    def fit_resample(self, X, y):
+        """Fit the generator and return the originals followed by synthetic series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+            Training series (2D is univariate).
+        y : array-like of shape (n_cases,)
+            Their labels, of any hashable type.
+
+        Returns
+        -------
+        X_res : ndarray of shape (n_cases + n_synthetic, n_channels, n_timepoints)
+            ``X`` (as a 3D array) first, then the synthetic series grouped by class in
+            the order of ``classes_``.
+        y_res : ndarray of shape (n_cases + n_synthetic,)
+            ``y`` then the synthetic series' labels, of the same type.
+        """
+        X = check_X(X)
+        y = self._fit(X, y)
+        counts = synthetic_counts(self._class_counts_, self.ratio, self.strategy)
+        self.n_synthetic_ = counts
+        if counts.sum() == 0:
+            return X, y
+        labels = np.repeat(self.classes_, counts)
+        if self.method == "sample":
+            X_new, _ = self.generator_.sample(int(counts.sum()), y=labels)
+        else:
+            picks = []
+            for label, m in zip(self.classes_, counts):
+                members = self._rs_.permutation(np.flatnonzero(y == label))
+                picks.append(members[np.arange(m) % len(members)])
+            idx = np.concatenate(picks)
+            X_new = self.generator_.transform(X[idx], y[idx])
+        X_new = np.asarray(X_new, dtype=X.dtype)
+        return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
+
+
+class AugmentedClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier trained on original plus synthetic series.
+
+    ``fit`` augments the training data with an :class:`Augmenter` and fits the
+    classifier on the result; ``predict``, ``predict_proba`` and ``score`` use the
+    fitted classifier only (the generator is never called after ``fit``).
+
+    Parameters
+    ----------
+    generator : tsaugment generator
+        Cloned and fitted in ``fit``.
+    classifier : scikit-learn or sktime classifier
+        Cloned and fitted in ``fit`` on numpy3D data. sktime classifiers are wrapped
+        in :class:`~tsaugment.classifiers.SktimeClassifier` automatically; their
+        parameters stay reachable as ``classifier__<name>``.
+    ratio, strategy, method :
+        As in :class:`Augmenter`.
+    random_state : int, RandomState instance or None, default=None
+        When not None, seeds every ``random_state`` parameter of the generator's and
+        the classifier's clones (and the order of originals in
+        ``method="transform"``), so that the whole fit is reproducible.
+
+    Attributes
+    ----------
+    generator_ : tsaugment generator
+        The fitted clone of ``generator``.
+    classifier_ : scikit-learn classifier
+        The fitted clone of ``classifier`` (wrapped if it came from sktime).
+    classes_ : ndarray of shape (n_classes,)
+    n_synthetic_ : ndarray of int, shape (n_classes,)
+        Synthetic series added per class.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from tsaugment import AugmentedClassifier, JitterAugmenter, ResNetClassifier
+    >>> from tsaugment.datasets import load_ucr
+    >>> X, y = load_ucr("GunPoint", split="train")
+    >>> clf = AugmentedClassifier(JitterAugmenter(), ResNetClassifier(n_epochs=2), ratio=0.5)
+    >>> cross_val_score(clf, X[:20], y[:20], cv=2).shape
+    (2,)
+    """
+
+    def __init__(
+        self,
+        generator,
+        classifier,
+        *,
+        ratio=1.0,
+        strategy="proportional",
+        method="sample",
+        random_state=None,
+    ):
+        self.generator = generator
+        self.classifier = classifier
+        self.ratio = ratio
+        self.strategy = strategy
+        self.method = method
+        self.random_state = random_state
+
+    @classmethod
+    def _get_test_params(cls):
+        from .classifiers import ResNetClassifier
+        from .generators import JitterAugmenter
+
+        return {
+            "generator": JitterAugmenter(sigma=0.05),
+            "classifier": ResNetClassifier(n_epochs=1, batch_size=8, device="cpu"),
+            "ratio": 0.5,
+        }
+
+    def fit(self, X, y):
+        """Augment ``(X, y)`` and fit the classifier on the result.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        y : array-like of shape (n_cases,)
+            Labels of any hashable type.
+
+        Returns
+        -------
+        self : AugmentedClassifier
+        """
+        rs = check_random_state(self.random_state)
+        seed = None if self.random_state is None else int(rs.randint(np.iinfo(np.int32).max))
+        augmenter = Augmenter(
+            self.generator,
+            ratio=self.ratio,
+            strategy=self.strategy,
+            method=self.method,
+            random_state=seed,
+        )
+        X_res, y_res = augmenter.fit_resample(X, y)
+        classifier = clone(as_sklearn_classifier(self.classifier))
+        if self.random_state is not None:
+            _seed_random_states(classifier, rs)
+        self.generator_ = augmenter.generator_
+        self.n_synthetic_ = augmenter.n_synthetic_
+        self.classifier_ = classifier.fit(X_res, y_res)
+        self.classes_ = np.asarray(self.classifier_.classes_)
+        return self
+
+    def predict(self, X):
+        """Labels predicted by the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_cases,)
+        """
+        check_is_fitted(self)
+        return self.classifier_.predict(check_X(X))
+
+    def predict_proba(self, X):
+        """Class probabilities from the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_cases, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.classifier_.predict_proba(check_X(X))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classifier_")
