@@ -35,6 +35,7 @@ is implemented directly on ``sklearn.base.BaseEstimator``.
 from __future__ import annotations
 
 import numbers
+import time
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -173,6 +174,10 @@ class Augmenter(BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     n_synthetic_ : ndarray of int, shape (n_classes,)
         Synthetic series made per class by the last ``fit_resample``.
+    fit_time_ : float
+        Seconds spent fitting the generator.
+    sample_time_ : float
+        Seconds spent making the synthetic series in the last ``fit_resample``.
 
     Examples
     --------
@@ -230,7 +235,9 @@ class Augmenter(BaseEstimator):
         generator = clone(self.generator)
         if self.random_state is not None:
             _seed_random_states(generator, self._rs_)
+        start = time.perf_counter()
         self.generator_ = generator.fit(X, y)
+        self.fit_time_ = time.perf_counter() - start
         self.classes_, self._class_counts_ = np.unique(y, return_counts=True)
         return y
 
@@ -256,8 +263,10 @@ class Augmenter(BaseEstimator):
         y = self._fit(X, y)
         counts = synthetic_counts(self._class_counts_, self.ratio, self.strategy)
         self.n_synthetic_ = counts
+        self.sample_time_ = 0.0
         if counts.sum() == 0:
             return X, y
+        start = time.perf_counter()
         labels = np.repeat(self.classes_, counts)
         if self.method == "sample":
             X_new, _ = self.generator_.sample(int(counts.sum()), y=labels)
@@ -269,6 +278,7 @@ class Augmenter(BaseEstimator):
             idx = np.concatenate(picks)
             X_new = self.generator_.transform(X[idx], y[idx])
         X_new = np.asarray(X_new, dtype=X.dtype)
+        self.sample_time_ = time.perf_counter() - start
         return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
 
 

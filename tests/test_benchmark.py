@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsaugment.benchmark import (
+    ResultsStore,
+    make_augmenter,
+    nemenyi_cd,
+    resolve_budget,
+    run_benchmark,
+    summarise,
+    write_report,
+)
+from tsaugment.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+FAST = dict(classifiers=["knn"], seeds=[0, 1], budget="smoke", verbose=False)
+
+
+def _row(dataset, augmenter, seed, accuracy, classifier="knn"):
+    return {
+        "key": f"{dataset}|{augmenter}|{classifier}|seed={seed}",
+        "dataset": dataset,
+        "augmenter": augmenter,
+        "classifier": classifier,
+        "seed": seed,
+        "accuracy": accuracy,
+        "status": "ok",
+    }
+
+
+def test_store_appends_skips_torn_rows_and_keeps_last_per_key(tmp_path):
+    store = ResultsStore(tmp_path / "r.csv")
+    store.append(_row("A", "none", 0, 0.5))
+    with open(store.path, "a") as handle:  # a kill in the middle of writing a row
+        handle.write("A|jitter|knn|seed=0,A,jitter,kn")
+    store.append(_row("A", "jitter", 1, 0.7))
+    store.append(_row("A", "none", 0, 0.6))
+    frame = store.read()
+    assert sorted(frame["key"]) == ["A|jitter|knn|seed=1", "A|none|knn|seed=0"]
+    assert frame.set_index("key").loc["A|none|knn|seed=0", "accuracy"] == 0.6
+
+
+def test_summary_pairs_gains_by_seed_and_counts_wins_ties_losses():
+    rows = []
+    for seed in (0, 1):
+        rows += [
+            _row("A", "none", seed, 0.80),
+            _row("A", "jitter", seed, 0.90),  # win on A
+            _row("B", "none", seed, 0.70),
+            _row("B", "jitter", seed, 0.702),  # tie on B
+            _row("C", "none", seed, 0.60),
+            _row("C", "jitter", seed, 0.50 + 0.02 * seed),  # loss on C
+        ]
+    tables = summarise(pd.DataFrame(rows))
+    wtl = tables["wtl"].set_index("augmenter").loc["jitter"]
+    assert (wtl["wins"], wtl["ties"], wtl["losses"]) == (1, 1, 1)
+    assert wtl["mean_gain"] == pytest.approx((0.10 + 0.002 - 0.09) / 3)
+    ranks = tables["ranks"].set_index("augmenter")["avg_rank"]
+    assert ranks["none"] == pytest.approx((2 + 2 + 1) / 3)
+    acc = tables["accuracy"].set_index(["dataset", "augmenter"])
+    assert acc.loc[("C", "jitter"), "std"] == pytest.approx(0.01)
+
+
+def test_nemenyi_critical_difference_matches_demsar():
+    # Demsar (2006): k=4 methods on N=14 data sets, CD = 2.569 * sqrt(4*5/(6*14)) = 1.25
+    assert nemenyi_cd(4, 14) == pytest.approx(1.2536, abs=1e-3)
+
+
+def test_report_writes_markdown_and_plots(tmp_path):
+    rows = [
+        _row(d, a, s, 0.5 + 0.1 * (a == "jitter"))
+        for d in "AB"
+        for a in ("none", "jitter")
+        for s in (0, 1)
+    ]
+    markdown = write_report(pd.DataFrame(rows), tmp_path)
+    assert "## Accuracy" in markdown and "jitter" in markdown
+    assert (tmp_path / "report.md").read_text() == markdown
+    assert (tmp_path / "gain_per_dataset.png").stat().st_size > 1000
+    assert (tmp_path / "ranks.png").stat().st_size > 1000
+
+
+def test_budget_and_name_errors():
+    assert resolve_budget("smoke")["iterations"] == 5
+    assert resolve_budget(100)["iterations"] == 100
+    with pytest.raises(ValueError, match="unknown budget"):
+        resolve_budget("huge")
+    with pytest.raises(ValueError, match="known:"):
+        make_augmenter("gan9000", resolve_budget("smoke"), 0)
+    with pytest.raises(ValueError, match="unknown classifier"):
+        run_benchmark(["GunPoint"], classifiers=["svm"], output="unused", verbose=False)
+
+
+def test_grid_runs_pairs_seeds_and_resumes(tmp_path):
+    results = run_benchmark(["GunPoint"], augmenters=["jitter"], output=tmp_path, **FAST)
+    assert len(results) == 4 and set(results["status"]) == {"ok"}
+    assert set(results["augmenter"]) == {"none", "jitter"}  # the baseline is added
+    assert (results.query("augmenter == 'jitter'")["n_synthetic"] == 50).all()
+    again = run_benchmark(["GunPoint"], augmenters=["jitter"], output=tmp_path, **FAST)
+    assert len(again) == 4  # nothing ran twice
+    assert len(pd.read_csv(tmp_path / "results.csv")) == 4
+
+
+def test_dask_backend_with_a_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    results = run_benchmark(
+        ["GunPoint"], augmenters=["jitter"], output=tmp_path, backend="dask", n_jobs=2, **FAST
+    )
+    assert len(results) == 4 and set(results["status"]) == {"ok"}
+    serial = run_benchmark(["GunPoint"], augmenters=["jitter"], output=tmp_path / "s", **FAST)
+    merged = results.merge(serial, on="key", suffixes=("_dask", "_serial"))
+    np.testing.assert_allclose(merged["accuracy_dask"], merged["accuracy_serial"])
+
+
+def test_killed_run_resumes_with_every_cell_exactly_once(tmp_path):
+    out = tmp_path / "run"
+    cmd = [
+        sys.executable,
+        "-m",
+        "tsaugment.cli",
+        "benchmark",
+        "--datasets",
+        "GunPoint",
+        "--augmenters",
+        "jitter",
+        "scaling",
+        "window_slice",
+        "--classifiers",
+        "knn",
+        "--seeds",
+        "0",
+        "1",
+        "2",
+        "--budget",
+        "smoke",
+        "--output",
+        str(out),
+        "--quiet",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = out / "results.csv"
+    deadline = time.time() + 120
+    while time.time() < deadline:  # wait until some cells have landed, then kill
+        if results.exists() and len(results.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = len(ResultsStore(results).read())
+    assert 1 <= partial < 12, "the kill should land partway through the 12 cells"
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(results, on_bad_lines="skip", engine="python")
+    frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
+    assert len(frame) == 12 and frame["key"].is_unique
+
+
+def test_cli_help_and_unknown_names(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    assert "benchmark" in capsys.readouterr().out
+    assert main(["benchmark", "--augmenters", "nope", "--output", "unused", "--quiet"]) == 2
+    assert "unknown augmenter" in capsys.readouterr().err
+    assert main(["benchmark", "--datasets", "NoSuchSet", "--output", "unused", "--quiet"]) == 2
+    assert "unknown data set 'NoSuchSet'" in capsys.readouterr().err
+
+
+def test_cli_generate_writes_npz_and_csv(tmp_path):
+    assert (
+        main(
+            [
+                "generate",
+                "--dataset",
+                "GunPoint",
+                "--generator",
+                "jitter",
+                "--n-samples",
+                "7",
+                "--output",
+                str(tmp_path / "g.npz"),
+            ]
+        )
+        == 0
+    )
+    with np.load(tmp_path / "g.npz") as data:
+        assert data["X"].shape == (7, 1, 150) and set(data["y"]) <= {"1", "2"}
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text("a,1,2,3,4\na,1,2,3,5\nb,5,4,3,2\nb,6,4,3,2\n")
+    assert (
+        main(
+            [
+                "generate",
+                "--csv",
+                str(csv_in),
+                "--generator",
+                "scaling",
+                "--n-samples",
+                "3",
+                "--output",
+                str(tmp_path / "g.csv"),
+            ]
+        )
+        == 0
+    )
+    lines = (tmp_path / "g.csv").read_text().splitlines()
+    assert len(lines) == 3 and all(line.split(",")[0] in {"a", "b"} for line in lines)

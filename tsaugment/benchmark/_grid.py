@@ -1,0 +1,287 @@
+"""The benchmark grid: data sets x augmenters x classifiers x seeds.
+
+Each cell fits the augmenter on the training split only, trains the classifier on the
+originals plus the synthetic series, and scores it on the test split. The baseline
+(augmenter ``"none"``) and every augmenter share seeds, so results pair by seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+from tqdm.auto import tqdm
+
+from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
+from ._store import ResultsStore
+
+__all__ = ["Cell", "run_cell", "run_benchmark", "BACKENDS"]
+
+BACKENDS = ("joblib", "dask", "ray")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit of work of the grid."""
+
+    dataset: str
+    augmenter: str
+    classifier: str
+    seed: int
+    ratio: float
+    budget: str
+
+    @property
+    def key(self) -> str:
+        """Identity of the cell in the results file (same arguments, same key)."""
+        return (
+            f"{self.dataset}|{self.augmenter}|{self.classifier}|seed={self.seed}"
+            f"|ratio={self.ratio:g}|budget={self.budget}"
+        )
+
+
+def _load_split(dataset: str, root, split: str):
+    from ..datasets import load_ucr
+
+    X, y = load_ucr(dataset, split=split, root=root)
+    if np.isnan(X).any():
+        raise ValueError(
+            f"{dataset!r} has variable-length (NaN-padded) series; resample it to equal "
+            "length before benchmarking."
+        )
+    return X, y
+
+
+def run_cell(cell: Cell, root=None, torch_threads: int | None = None) -> dict:
+    """Run one cell and return its results row (errors are recorded, not raised).
+
+    Parameters
+    ----------
+    cell : Cell
+    root : str or os.PathLike, optional
+        Folder of UCR data sets (see :func:`tsaugment.datasets.load_ucr`).
+    torch_threads : int, optional
+        Threads torch may use in this process (set when cells run in parallel).
+
+    Returns
+    -------
+    row : dict
+        The cell's fields, its key, accuracy, balanced accuracy, macro F1, the seconds
+        spent fitting the generator, sampling, and training the classifier, and
+        ``status`` ("ok" or "error" with the message).
+    """
+    row = {**asdict(cell), "key": cell.key, "status": "ok", "error": ""}
+    if torch_threads:
+        import torch
+
+        torch.set_num_threads(torch_threads)
+    try:
+        settings = resolve_budget(cell.budget)
+        X_train, y_train = _load_split(cell.dataset, root, "train")
+        X_test, y_test = _load_split(cell.dataset, root, "test")
+        generator = make_augmenter(cell.augmenter, settings, cell.seed)
+        classifier = make_classifier(cell.classifier, settings, cell.seed)
+        X_fit, y_fit, fit_time, sample_time = X_train, y_train, 0.0, 0.0
+        if generator is not None:
+            from ..augment import Augmenter
+
+            sampler = Augmenter(generator, ratio=cell.ratio, random_state=cell.seed)
+            X_fit, y_fit = sampler.fit_resample(X_train, y_train)
+            fit_time, sample_time = sampler.fit_time_, sampler.sample_time_
+        start = time.perf_counter()
+        classifier.fit(X_fit, y_fit)
+        classifier_time = time.perf_counter() - start
+        pred = classifier.predict(X_test)
+        row.update(
+            n_train=len(X_train),
+            n_synthetic=len(X_fit) - len(X_train),
+            n_test=len(X_test),
+            accuracy=accuracy_score(y_test, pred),
+            balanced_accuracy=balanced_accuracy_score(y_test, pred),
+            f1_macro=f1_score(y_test, pred, average="macro"),
+            generator_fit_time=round(fit_time, 3),
+            sample_time=round(sample_time, 3),
+            classifier_time=round(classifier_time, 3),
+        )
+    except Exception as err:  # noqa: BLE001 - one failed cell must not stop the grid
+        row.update(status="error", error=f"{type(err).__name__}: {err}".replace("\n", " "))
+        if os.environ.get("TSAUGMENT_DEBUG"):
+            traceback.print_exc()
+    return row
+
+
+def _check_datasets(datasets, root) -> None:
+    from ..datasets import list_ucr
+
+    available = list_ucr(root)
+    known = set(available["root"]) | set(available["sktime"])
+    unknown = [d for d in datasets if d not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown data set {unknown[0]!r}"
+            + (f" (and {unknown[1:]})" if unknown[1:] else "")
+            + f"; under the root: {available['root'] or 'none'}; bundled with sktime: "
+            f"{available['sktime']}."
+        )
+
+
+def _cells(datasets, augmenters, classifiers, seeds, ratio, budget) -> list[Cell]:
+    return [
+        Cell(d, a, c, int(s), float(ratio), str(budget))
+        for d, c, s, a in itertools.product(datasets, classifiers, seeds, augmenters)
+    ]
+
+
+def run_benchmark(
+    datasets,
+    *,
+    augmenters=("none", "jitter"),
+    classifiers=("rocket",),
+    seeds=(0, 1, 2),
+    ratio=1.0,
+    budget="small",
+    root=None,
+    output="results",
+    n_jobs=1,
+    backend="joblib",
+    scheduler=None,
+    resume=True,
+    verbose=True,
+):
+    """Run the grid, appending each finished cell to ``output/results.csv``.
+
+    Parameters
+    ----------
+    datasets : list of str
+        UCR data set names (under ``root``, or bundled with sktime).
+    augmenters : list of str, default=("none", "jitter")
+        Names from :data:`tsaugment.benchmark.AUGMENTERS`; ``"none"`` is the baseline
+        and is added when missing.
+    classifiers : list of str, default=("rocket",)
+        Names from :data:`tsaugment.benchmark.CLASSIFIERS`.
+    seeds : list of int, default=(0, 1, 2)
+    ratio : float, default=1.0
+        Synthetic series per original.
+    budget : str or int, default="small"
+        Training budget (see :func:`tsaugment.benchmark.resolve_budget`).
+    root : str or os.PathLike, optional
+        Folder of UCR data sets.
+    output : str or os.PathLike, default="results"
+        Folder for ``results.csv`` (and the report).
+    n_jobs : int, default=1
+        Cells run at once (joblib processes, Dask or Ray workers).
+    backend : {"joblib", "dask", "ray"}, default="joblib"
+        Where cells run. ``"dask"`` connects to ``scheduler`` (a ``distributed``
+        address) or starts a local cluster; ``"ray"`` joins ``scheduler`` or starts
+        Ray locally. Both are optional extras.
+    scheduler : str, optional
+        Cluster address for the Dask or Ray backends.
+    resume : bool, default=True
+        Skip cells already in the results file (a rerun after a crash completes the
+        grid); ``False`` starts a new file.
+    verbose : bool, default=True
+        Progress bar over cells.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        Every recorded cell of the results file.
+    """
+    check_names("augmenter", augmenters)
+    check_names("classifier", classifiers)
+    resolve_budget(budget)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
+    _check_datasets(datasets, root)
+    if "none" not in augmenters:
+        augmenters = ["none", *augmenters]
+    store = ResultsStore(Path(output) / "results.csv")
+    if not resume and store.path.exists():
+        store.path.unlink()
+    done = store.done_keys()
+    cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget)
+    todo = [c for c in cells if c.key not in done]
+    threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs)) if n_jobs != 1 else None
+    bar = tqdm(
+        total=len(cells),
+        initial=len(cells) - len(todo),
+        disable=not verbose,
+        desc="cells",
+        unit="cell",
+    )
+    for row in _execute(todo, root, n_jobs, backend, scheduler, threads):
+        store.append(row)
+        bar.update(1)
+        if row["status"] != "ok":
+            bar.write(f"cell {row['key']} failed: {row['error']}")
+    bar.close()
+    return store.read()
+
+
+def _execute(cells, root, n_jobs, backend, scheduler, threads):
+    """Yield result rows as cells finish, on the chosen backend."""
+    if not cells:
+        return
+    if backend == "dask":
+        yield from _execute_dask(cells, root, n_jobs, scheduler, threads)
+    elif backend == "ray":
+        yield from _execute_ray(cells, root, scheduler, threads)
+    elif n_jobs == 1:
+        for cell in cells:
+            yield run_cell(cell, root)
+    else:
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+        yield from parallel(delayed(run_cell)(c, root, threads) for c in cells)
+
+
+def _execute_dask(cells, root, n_jobs, scheduler, threads):
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as err:
+        raise ImportError(
+            'backend="dask" needs the dask extra: pip install "tsaugment[dask]"'
+        ) from err
+    if scheduler:
+        client, cluster = Client(scheduler), None
+    else:
+        cluster = LocalCluster(
+            n_workers=max(1, n_jobs), threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        futures = client.map(run_cell, cells, root=root, torch_threads=threads, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _execute_ray(cells, root, scheduler, threads):
+    try:
+        import ray
+    except ImportError as err:
+        raise ImportError(
+            'backend="ray" needs the ray extra: pip install "tsaugment[ray]"'
+        ) from err
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=scheduler, ignore_reinit_error=True, log_to_driver=False)
+    try:
+        remote = ray.remote(run_cell)
+        pending = [remote.remote(c, root, threads) for c in cells]
+        while pending:
+            finished, pending = ray.wait(pending, num_returns=1)
+            yield ray.get(finished[0])
+    finally:
+        if started:
+            ray.shutdown()

@@ -1,0 +1,100 @@
+"""The results file: one CSV row per finished cell, appended and synced at once.
+
+A run killed at any moment loses only the cells still running: every finished cell
+is on disk, and a row cut short by the kill is recognised (its last column, written
+last, is missing) and ignored, so the rerun runs that cell again.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["ResultsStore", "COLUMNS"]
+
+COLUMNS = [
+    "key",
+    "dataset",
+    "augmenter",
+    "classifier",
+    "seed",
+    "ratio",
+    "budget",
+    "n_train",
+    "n_synthetic",
+    "n_test",
+    "accuracy",
+    "balanced_accuracy",
+    "f1_macro",
+    "generator_fit_time",
+    "sample_time",
+    "classifier_time",
+    "status",
+    "error",
+    "complete",
+]
+
+
+class ResultsStore:
+    """Append-only CSV of benchmark cells.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file; created with its header when missing.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def append(self, row: dict) -> None:
+        """Write one finished cell and force it to disk.
+
+        Parameters
+        ----------
+        row : dict
+            Values for :data:`COLUMNS` (``complete`` is set here).
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        with open(self.path, "a+", newline="", encoding="utf-8") as handle:
+            if not new:
+                handle.seek(handle.tell() - 1)
+                if handle.read(1) != "\n":  # a row cut short by a kill: close it off
+                    handle.write("\n")
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+            if new:
+                writer.writeheader()
+            writer.writerow({**row, "complete": 1})
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def read(self) -> pd.DataFrame:
+        """All complete rows (the last one per key if a cell was recorded twice).
+
+        Returns
+        -------
+        results : pandas.DataFrame with :data:`COLUMNS`
+        """
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return pd.DataFrame(columns=COLUMNS)
+        frame = pd.read_csv(self.path, on_bad_lines="skip", engine="python", keep_default_na=False)
+        frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
+        frame = frame.drop_duplicates("key", keep="last").reset_index(drop=True)
+        for column in (
+            "accuracy",
+            "balanced_accuracy",
+            "f1_macro",
+            "generator_fit_time",
+            "sample_time",
+        ):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+        return frame
+
+    def done_keys(self) -> set[str]:
+        """Keys of the cells already recorded."""
+        return set(self.read()["key"])
