@@ -261,7 +261,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
 
         run_phase(joint_step, self.n_iter, phase="joint", **run)
         set_requires_grad([disc], True)
-        net.eval()
+        self._calibrate_generation_norms(y_t)
 
     @classmethod
     def _get_test_params(cls) -> dict:
