@@ -188,3 +188,15 @@ def test_autoencoder_learns_to_reconstruct(cls, n_iter):
     rec = gen.history_[next(iter(gen.history_))]["reconstruction"]
     assert np.mean(rec[-10:]) < 0.5 * np.mean(rec[:10])
     assert np.abs(gen.transform(X, y) - X).mean() < 0.1
+
+
+@pytest.mark.parametrize("cls", GENERATORS)
+@pytest.mark.parametrize("prior, mean, var", [("uniform", 0.5, 1 / 12), ("gaussian", 0.0, 1.0)])
+def test_generation_norms_calibrated_on_prior(cls, prior, mean, var, data):
+    # the decoder's first batch norm sees prior draws when sampling: after fit its
+    # statistics are those of the prior, not of the (barely trained) encoder's codes
+    gen = cls(**TINY, prior=prior).fit(data[0])
+    first_norm = gen.model_.decoder.rnn.layers[0]
+    assert isinstance(first_norm, torch.nn.BatchNorm1d)
+    np.testing.assert_allclose(first_norm.running_mean.numpy(), mean, atol=0.05)
+    np.testing.assert_allclose(first_norm.running_var.numpy(), var, rtol=0.1)

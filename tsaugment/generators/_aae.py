@@ -28,6 +28,7 @@ __all__ = ["AAEGenerator"]
 
 PRIORS = ("uniform", "gaussian")
 _PRIOR_STD = {"uniform": 12**-0.5, "gaussian": 1.0}
+_CALIBRATION_DRAWS = 4096
 
 
 class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
@@ -96,6 +97,44 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
         return loss.detach()
 
     # -- inference -------------------------------------------------------------------
+    @torch.no_grad()
+    def _calibrate_generation_norms(self, y_t, n_draws=_CALIBRATION_DRAWS) -> None:
+        """Give the decoder's and supervisor's batch norms the statistics of generation.
+
+        During training those layers see encoder codes; new series start from prior
+        draws. The authors' TF code normalises with the statistics of whatever batch it
+        is given, so its samples use prior-batch statistics. Here they are estimated
+        once, after training, from ``n_draws`` prior draws (labels drawn from the
+        training labels), and stored as running statistics: sampling then matches the
+        authors' large-batch behaviour while each series stays independent of the
+        others drawn with it (evaluation mode).
+        """
+        net = self.model_
+        norms = [
+            m
+            for mod in (net.decoder, net.supervisor)
+            if mod is not None
+            for m in mod.modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+        ]
+        if not norms:
+            return
+        labels = None
+        if y_t is not None:
+            labels = y_t[torch.randint(len(y_t), (n_draws,), device=self.device_)]
+        shape = (n_draws, self.latent_dim_, self.n_timepoints_)
+        z = self._prior_like(torch.empty(shape, device=self.device_))
+        net.eval()
+        saved = [m.momentum for m in norms]
+        for m in norms:
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average over the calibration batch
+            m.train()
+        net.generate(z, labels)
+        for m, momentum in zip(norms, saved):
+            m.momentum = momentum
+        net.eval()
+
     def _sample_scaled(self, n_samples, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
         z = self._prior_numpy(rng, n_samples)
@@ -240,7 +279,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
             step, self.n_iter, phase="adversarial", history=self.history_, verbose=self.verbose
         )
         set_requires_grad([net.discriminator], True)
-        net.eval()
+        self._calibrate_generation_norms(y_t)
 
     @classmethod
     def _get_test_params(cls) -> dict:

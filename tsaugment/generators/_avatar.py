@@ -65,10 +65,13 @@ class AvatarGenerator(_LatentAdversarialGenerator):
        then one discriminator step, taken only when its loss exceeds ``d_threshold``.
 
     New series are prior draws passed through the decoder and the supervisor, mapped
-    back to the data's scale. Batch normalisation uses the running statistics of
-    training at inference (PyTorch's evaluation mode), so that a series does not
-    depend on the others drawn with it; the authors' TF code normalises with the
-    statistics of whatever batch it is given.
+    back to the data's scale. At inference batch normalisation uses stored
+    statistics (PyTorch's evaluation mode), so that a series does not depend on the
+    others drawn with it. The authors' TF code normalises with the statistics of the
+    batch it is given, prior draws when sampling; to match it, the decoder's and
+    supervisor's statistics are re-estimated after training from 4096 prior draws
+    (without this, Sines samples had channel means off by up to 0.1). The encoder
+    keeps the statistics of the training data.
 
     Parameters
     ----------
@@ -261,7 +264,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
 
         run_phase(joint_step, self.n_iter, phase="joint", **run)
         set_requires_grad([disc], True)
-        net.eval()
+        self._calibrate_generation_norms(y_t)
 
     @classmethod
     def _get_test_params(cls) -> dict:
