@@ -55,7 +55,7 @@ def _scores(X_real, X_other, seed, metric_iterations):
         disc_kwargs = pred_kwargs = {"n_iter": metric_iterations}
     disc = discriminative_score(X_real, X_other, random_state=seed, **disc_kwargs)
     pred = predictive_score(X_real, X_other, random_state=seed, **pred_kwargs)
-    return float(disc.mean), float(pred.mean)
+    return float(disc), float(pred)
 
 
 def run_quality(
