@@ -1,5 +1,23 @@
-"""Evaluation of synthetic time series: the TimeGAN protocol and distribution statistics."""
+"""Evaluation of synthetic time series: the TimeGAN protocol and distribution statistics.
 
+- :func:`discriminative_score` and :func:`predictive_score`: TimeGAN's post-hoc GRU
+  scores (Yoon et al., 2019), reproduced so that figures compare with published tables.
+- :class:`MetricResult`: mean, standard deviation and per-run scores of a repeated metric.
+- :func:`distribution_table`, :func:`mmd`, :func:`correlation_score`,
+  :func:`autocorrelation_score`: statistics that train nothing.
+"""
+
+from ._common import MetricResult
+from ._discriminative import discriminative_score
+from ._predictive import predictive_score
 from ._statistics import autocorrelation_score, correlation_score, distribution_table, mmd
 
-__all__ = ["autocorrelation_score", "correlation_score", "distribution_table", "mmd"]
+__all__ = [
+    "MetricResult",
+    "autocorrelation_score",
+    "correlation_score",
+    "discriminative_score",
+    "distribution_table",
+    "mmd",
+    "predictive_score",
+]

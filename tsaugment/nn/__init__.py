@@ -5,6 +5,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 """
 
 from ._avatar import AdversarialAutoencoderNet
+from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
 from ._resnet import ResNetBlock, TimeSeriesResNet
 from ._timegan import TimeGANNetwork
@@ -15,10 +16,13 @@ __all__ = [
     "AdversarialAutoencoderNet",
     "ConvVAE",
     "LayerNormLSTM",
+    "PosthocDiscriminator",
+    "PosthocPredictor",
     "RecurrentNet",
     "RecurrentStack",
     "ResNetBlock",
     "TimeGANNetwork",
     "TimeSeriesResNet",
     "append_label",
+    "posthoc_hidden_size",
 ]

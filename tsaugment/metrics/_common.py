@@ -1,0 +1,101 @@
+"""What the metrics share: input checks, the optional scaling, repeated runs, results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from .._scaling import ChannelMinMaxScaler
+from .._validation import check_same_layout, check_X, seed_from_random_state
+
+__all__ = ["MetricResult", "check_pair", "scale_pair", "repeat_runs"]
+
+
+class MetricResult(NamedTuple):
+    """Mean and spread of a score over repeated runs, as published tables report them.
+
+    A named tuple: ``mean, std, scores = result`` works, and so do ``result.mean``,
+    ``result.std`` and ``result.scores``.
+
+    Attributes
+    ----------
+    mean : float
+        Mean over the runs.
+    std : float
+        Standard deviation over the runs (``ddof=1``; 0.0 for a single run).
+    scores : ndarray of shape (n_runs,)
+        The score of every run.
+    """
+
+    mean: float
+    std: float
+    scores: np.ndarray
+
+    def __str__(self) -> str:
+        return f"{self.mean:.4f} ± {self.std:.4f} (n_runs={len(self.scores)})"
+
+
+def check_pair(X_real, X_synth, *, min_cases: int = 1, min_timepoints: int = 1):
+    """Validate a real and a synthetic panel that must share their layout.
+
+    Returns
+    -------
+    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
+    """
+    X_real = check_X(X_real, name="X_real", min_cases=min_cases, min_timepoints=min_timepoints)
+    X_synth = check_X(X_synth, name="X_synth", min_cases=min_cases, min_timepoints=min_timepoints)
+    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
+    return X_real, X_synth
+
+
+def scale_pair(X_real: np.ndarray, X_synth: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray]:
+    """Optionally min-max scale both panels with the real data's per-channel range.
+
+    Parameters
+    ----------
+    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
+    scale : {"auto", True, False}
+        ``True``: map each channel of both panels by ``(x - min) / (max - min + 1e-7)``
+        with the real data's minimum and maximum (synthetic values may then fall
+        outside [0, 1]). ``False``: use the values as given. ``"auto"``: scale only
+        when some real value lies outside [0, 1], so data already on TimeGAN's scale
+        (Sines, Stocks) is scored exactly as the reference code scores it.
+
+    Returns
+    -------
+    X_real, X_synth : float32 ndarrays
+    """
+    if scale not in ("auto", True, False):
+        raise ValueError(f"scale must be 'auto', True or False, got {scale!r}.")
+    if scale == "auto":
+        scale = bool(X_real.min() < 0.0 or X_real.max() > 1.0)
+    if scale:
+        scaler = ChannelMinMaxScaler().fit(X_real)
+        return scaler.transform(X_real), scaler.transform(X_synth)
+    return X_real.astype(np.float32), X_synth.astype(np.float32)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as an int, or raise a ValueError if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def repeat_runs(
+    run: Callable[[int], float], n_runs: int, random_state, return_all: bool
+) -> float | MetricResult:
+    """Call ``run(seed)`` ``n_runs`` times with seeds drawn from ``random_state``.
+
+    Returns the mean score, or a :class:`MetricResult` when ``return_all``.
+    """
+    n_runs = check_positive_int(n_runs, "n_runs")
+    seed = seed_from_random_state(random_state)
+    seeds = np.random.default_rng(seed).integers(0, 2**31 - 1, size=n_runs)
+    scores = np.array([run(int(s)) for s in seeds], dtype=np.float64)
+    if not return_all:
+        return float(scores.mean())
+    std = float(scores.std(ddof=1)) if n_runs > 1 else 0.0
+    return MetricResult(float(scores.mean()), std, scores)
