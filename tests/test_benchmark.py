@@ -216,3 +216,24 @@ def test_cli_generate_writes_npz_and_csv(tmp_path):
     )
     lines = (tmp_path / "g.csv").read_text().splitlines()
     assert len(lines) == 3 and all(line.split(",")[0] in {"a", "b"} for line in lines)
+
+
+def test_quality_command_scores_generators_beside_the_real_floor(capsys):
+    assert (
+        main(
+            [
+                "quality",
+                "--generators",
+                "jitter",
+                "--datasets",
+                "stocks",
+                "--iterations",
+                "1",
+                "--metric-iterations",
+                "5",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "real" in out and "jitter" in out and "discriminative" in out
