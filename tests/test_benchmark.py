@@ -237,3 +237,26 @@ def test_quality_command_scores_generators_beside_the_real_floor(capsys):
     )
     out = capsys.readouterr().out
     assert "real" in out and "jitter" in out and "discriminative" in out
+
+
+def test_failed_cells_are_recorded_and_retried_on_rerun(tmp_path):
+    store = ResultsStore(tmp_path / "results.csv")
+    store.append(
+        {
+            **_row("GunPoint", "jitter", 0, ""),
+            "status": "error",
+            "error": "boom",
+            "key": "GunPoint|jitter|knn|seed=0|ratio=1|budget=smoke",
+        }
+    )
+    assert store.done_keys() == set()
+    results = run_benchmark(
+        ["GunPoint"],
+        augmenters=["jitter"],
+        output=tmp_path,
+        classifiers=["knn"],
+        seeds=[0],
+        budget="smoke",
+        verbose=False,
+    )
+    assert set(results["status"]) == {"ok"} and len(results) == 2

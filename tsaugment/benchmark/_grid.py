@@ -183,8 +183,8 @@ def run_benchmark(
     scheduler : str, optional
         Cluster address for the Dask or Ray backends.
     resume : bool, default=True
-        Skip cells already in the results file (a rerun after a crash completes the
-        grid); ``False`` starts a new file.
+        Skip cells already finished in the results file (a rerun after a crash
+        completes the grid; failed cells are tried again); ``False`` starts a new file.
     verbose : bool, default=True
         Progress bar over cells.
 

@@ -96,5 +96,10 @@ class ResultsStore:
         return frame
 
     def done_keys(self) -> set[str]:
-        """Keys of the cells already recorded."""
-        return set(self.read()["key"])
+        """Keys of the cells recorded as finished without error.
+
+        A failed cell is recorded with its error but counts as not done, so that a
+        rerun tries it again (its new row then supersedes the old one).
+        """
+        frame = self.read()
+        return set(frame.loc[frame["status"] == "ok", "key"])
