@@ -39,7 +39,7 @@ def _add_benchmark(sub):
     p.add_argument(
         "--augmenters",
         nargs="+",
-        default=["none", "jitter", "magnitude_warp", "window_warp"],
+        default=["none", "jitter", "magnitude_warp", "window_warp", "vae"],
         help=f"from: {', '.join(AUGMENTERS)}",
     )
     p.add_argument(

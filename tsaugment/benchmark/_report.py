@@ -89,7 +89,10 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
         )
 
     wtl = (
-        gain.groupby(["classifier", "augmenter"])[["gain"]].apply(_wtl).reset_index()
+        gain.groupby(["classifier", "augmenter"])[["gain"]]
+        .apply(_wtl)
+        .astype({"wins": int, "ties": int, "losses": int, "n_datasets": int})
+        .reset_index()
         if len(gain)
         else pd.DataFrame(columns=["classifier", "augmenter", "mean_gain", "wins", "ties"])
     )
@@ -107,7 +110,8 @@ def _accuracy_markdown(stats: pd.DataFrame) -> str:
         index=["dataset", "classifier"], columns="augmenter", values="value", aggfunc="first"
     )
     order = ["none"] + sorted(c for c in table.columns if c != "none")
-    return table[[c for c in order if c in table.columns]].to_markdown()
+    table = table[[c for c in order if c in table.columns]].reset_index()
+    return table.to_markdown(index=False)
 
 
 def write_report(results: pd.DataFrame, output, *, tie: float = 0.005) -> str:
