@@ -154,8 +154,13 @@ def write_report(results: pd.DataFrame, output, *, tie: float = 0.005) -> str:
     for clf, group in tables["ranks"].groupby("classifier"):
         n_data = tables["accuracy"].query("classifier == @clf")["dataset"].nunique()
         cd = nemenyi_cd(len(group), n_data)
+        note = (
+            f"Nemenyi critical difference {cd:.2f} over {n_data} data sets."
+            if n_data >= 2 and np.isfinite(cd)
+            else "(a critical difference needs at least 2 data sets and at most 10 methods)"
+        )
         lines += [
-            f"{clf}: Nemenyi critical difference {cd:.2f} over {n_data} data set(s).",
+            f"{clf}: {note}",
             "",
             group.sort_values("avg_rank").to_markdown(index=False, floatfmt=".2f"),
             "",
@@ -217,7 +222,7 @@ def _plot_ranks(tables: dict, path: Path) -> None:
                 ha="center",
                 fontsize=8,
             )
-        if np.isfinite(cd):
+        if np.isfinite(cd) and n_data >= 2:
             start = group["avg_rank"].min()
             ax.plot([start, start + cd], [-0.5, -0.5], color="red", linewidth=3)
             ax.annotate(
