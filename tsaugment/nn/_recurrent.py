@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._gru import GRU
+
 __all__ = ["RecurrentStack", "RecurrentNet", "LayerNormLSTM", "CELLS"]
 
 CELLS = ("gru", "lstm", "lstmLN")
@@ -81,7 +83,7 @@ class _Unpack(nn.Module):
 
 def _layer(cell: str, input_size: int, hidden_size: int, num_layers: int) -> nn.Module:
     if cell == "gru":
-        return _Unpack(nn.GRU(input_size, hidden_size, num_layers, batch_first=True))
+        return _Unpack(GRU(input_size, hidden_size, num_layers, batch_first=True))
     if cell == "lstm":
         return _Unpack(nn.LSTM(input_size, hidden_size, num_layers, batch_first=True))
     layers = [LayerNormLSTM(input_size, hidden_size)]
