@@ -63,9 +63,7 @@ class _TorchGRULayer(torch.autograd.Function):
         hs = x.new_empty(steps + 1, batch, hidden)  # hs[t + 1]: state after step t
         hs[0].zero_()
         minus_one = x.new_full((), -1.0)
-        acc_t, rz_t, n_t, hs_t, gi_n2_t = (
-            v.unbind(0) for v in (acc, rz, n, hs, gi_n2)
-        )
+        acc_t, rz_t, n_t, hs_t, gi_n2_t = (v.unbind(0) for v in (acc, rz, n, hs, gi_n2))
         a_rz_t, gh_n_t = acc[:, :2].unbind(0), acc[:, 2].unbind(0)
         r_t, z_t = rz[:, 0].unbind(0), rz[:, 1].unbind(0)
         for t in range(steps):
@@ -150,7 +148,7 @@ class _NativeGRULayer(torch.autograd.Function):
         lib = _native.load()
         steps, batch, _ = x.shape
         hidden = w_hh.shape[1]
-        gates, gates_p, hidden_p = 3 * hidden, _padded(3 * hidden), _padded(hidden)
+        gates, gates_p = 3 * hidden, _padded(3 * hidden)
         gi = torch.addmm(b_ih, x.reshape(steps * batch, -1), w_ih.t())
         w_t = x.new_zeros(hidden, gates_p)  # W_hh transposed, columns padded
         w_t[:, :gates] = w_hh.t()
