@@ -197,12 +197,15 @@ def _input_and_weight_grads(ctx, x, w_ih, hs, d_gi, d_gh):
     steps, batch, hidden = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
     flat_gi = d_gi.reshape(steps * batch, 3 * hidden)
     flat_gh = d_gh.reshape(steps * batch, 3 * hidden)
-    grad_x = None
-    if ctx.needs_input_grad[0]:
-        grad_x = torch.mm(flat_gi, w_ih).view_as(x)
-    grad_w_ih = flat_gi.t().mm(x.reshape(steps * batch, -1))
-    grad_w_hh = flat_gh.t().mm(hs[:-1].reshape(steps * batch, hidden))
-    return grad_x, grad_w_ih, grad_w_hh, flat_gi.sum(0), flat_gh.sum(0)
+    # only what is asked for: frozen networks (weights without requires_grad) pass
+    # gradients through to their input but need no weight gradients
+    needs = ctx.needs_input_grad
+    grad_x = torch.mm(flat_gi, w_ih).view_as(x) if needs[0] else None
+    grad_w_ih = flat_gi.t().mm(x.reshape(steps * batch, -1)) if needs[1] else None
+    grad_w_hh = flat_gh.t().mm(hs[:-1].reshape(steps * batch, hidden)) if needs[2] else None
+    grad_b_ih = flat_gi.sum(0) if needs[3] else None
+    grad_b_hh = flat_gh.sum(0) if needs[4] else None
+    return grad_x, grad_w_ih, grad_w_hh, grad_b_ih, grad_b_hh
 
 
 class GRU(nn.GRU):
