@@ -63,8 +63,16 @@ class _AdversarialMixin:
     """Optimisers, mini-batches and chunked inference of a generator with ``model_``."""
 
     def _adam(self, *modules) -> torch.optim.Adam:
+        """Adam over the parameters of ``modules``, with the fused kernel where torch has it.
+
+        The same update rule either way; the fused kernel (torch >= 2.4 on CPU) saves
+        most of the per-parameter overhead of the several steps per iteration.
+        """
         params = [p for m in modules for p in m.parameters()]
-        return torch.optim.Adam(params, lr=self.lr)
+        try:
+            return torch.optim.Adam(params, lr=self.lr, fused=True)
+        except (RuntimeError, TypeError, ValueError):
+            return torch.optim.Adam(params, lr=self.lr)
 
     def _batch(self, X_t, y_t):
         idx = random_batch(X_t.shape[0], self.batch_size, self.device_)

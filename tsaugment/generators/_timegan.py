@@ -252,11 +252,9 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         opt_e = self._adam(emb, rec)
         opt_d = self._adam(disc)
 
-        def generator_step(xb, lb):
+        def generator_step(xb, lb, h):
             n = xb.shape[0]
             self._train_only(gen, sup)
-            with torch.no_grad():
-                h = emb(xb, lb)
             e_hat = gen(torch.rand_like(xb), lb)
             # supervisor on generated and real latents in one call
             h_hat, h_hat_sup = sup(torch.cat([e_hat, h]), _cat([lb, lb])).split(n)
@@ -269,9 +267,8 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
             optimizer_step(opt_g, adv + gamma * adv_e + 100 * torch.sqrt(sup_l) + 100 * mom)
             return adv, sup_l, mom
 
-        def embedder_step(xb, lb):
+        def embedder_step(xb, lb, h):
             self._train_only(emb, rec)
-            h = emb(xb, lb)
             mse = F.mse_loss(rec(h, lb), xb)
             optimizer_step(opt_e, 10 * torch.sqrt(mse) + 0.1 * supervised_loss(h, sup(h, lb)))
             return mse
@@ -297,8 +294,13 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         def joint_step(_):
             for _k in range(2):
                 xb, lb = batch()
-                adv, sup_l, mom = generator_step(xb, lb)
-                mse = embedder_step(xb, lb)
+                # the embedder is not changed by the generator step, so one forward pass
+                # serves both steps: detached for the generator's, with its graph for
+                # the embedder's (recorded while the embedder is trainable)
+                self._train_only(emb, rec)
+                h = emb(xb, lb)
+                adv, sup_l, mom = generator_step(xb, lb, h.detach())
+                mse = embedder_step(xb, lb, h)
             d_loss = discriminator_step()
             return {
                 "adversarial": adv.detach(),
