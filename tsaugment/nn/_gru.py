@@ -24,8 +24,6 @@ backward) goes to ``nn.GRU``'s own implementation.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import torch
 from torch import nn
 
@@ -113,31 +111,9 @@ def _ptr(t: torch.Tensor) -> int:
     return t.data_ptr()
 
 
-def _over_rows(fn, args, batch: int) -> None:
-    """Run a compiled loop over all rows, split across torch's thread count.
-
-    The loops release the GIL (ctypes), and rows of a batch are independent, so each
-    thread takes a block of rows; small batches stay on one thread.
-    """
-    workers = min(torch.get_num_threads(), batch // _ROWS_PER_THREAD)
-    if workers <= 1:
-        fn(*args, 0, batch)
-        return
-    bounds = [batch * k // workers for k in range(workers + 1)]
-    pool = _thread_pool(workers)
-    jobs = [pool.submit(fn, *args, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]
-    for job in jobs:
-        job.result()
-
-
-_ROWS_PER_THREAD = 32
-_pools: dict = {}
-
-
-def _thread_pool(workers: int) -> ThreadPoolExecutor:
-    if workers not in _pools:
-        _pools[workers] = ThreadPoolExecutor(workers, thread_name_prefix="tsaugment-gru")
-    return _pools[workers]
+def _threads(batch: int) -> int:
+    """Threads for the compiled loops: torch's count, at least 32 rows each."""
+    return max(1, min(torch.get_num_threads(), batch // 32))
 
 
 class _NativeGRULayer(torch.autograd.Function):
@@ -161,7 +137,7 @@ class _NativeGRULayer(torch.autograd.Function):
         ghn = x.new_empty(steps, batch, hidden)
         buffers = (gi, w_t, b_p, hs, rz, n, ghn)
         args = (steps, batch, hidden, gates_p, *map(_ptr, buffers))
-        _over_rows(lib.gru_forward, args, batch)
+        lib.gru_forward(*args, _threads(batch))
         ctx.save_for_backward(x, w_ih, w_hh, hs, rz, n, ghn)
         return hs[1:]
 
@@ -179,7 +155,7 @@ class _NativeGRULayer(torch.autograd.Function):
         d_gh = x.new_empty(steps, batch, 3 * hidden)
         buffers = (grad_out, w_p, hs, rz, n, ghn, d_gi, d_gh)
         args = (steps, batch, hidden, hidden_p, *map(_ptr, buffers))
-        _over_rows(lib.gru_backward, args, batch)
+        lib.gru_backward(*args, _threads(batch))
         return _input_and_weight_grads(ctx, x, w_ih, hs, d_gi, d_gh)
 
 

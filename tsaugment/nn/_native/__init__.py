@@ -27,8 +27,9 @@ VEC = 16
 
 _SOURCE = Path(__file__).with_name("gru.c")
 _FLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-fPIC", "-shared"]
-# glibc's vector maths library where there is one (vectorised expf), else plain libm
-_LINK_OPTIONS = (["-lmvec", "-lm"], ["-lm"])
+# Tried in order: OpenMP threads (the libgomp PyTorch has loaded serves them) and
+# glibc's vector maths library (vectorised expf), then without either.
+_OPTIONS = (["-fopenmp", "-lmvec"], ["-fopenmp"], ["-lmvec"], [])
 _lock = threading.Lock()
 _library = None
 _tried = False
@@ -60,7 +61,7 @@ def _compiler() -> str | None:
 def _build(compiler: str) -> Path:
     source = _SOURCE.read_bytes()
     key = hashlib.sha256(
-        source + " ".join([compiler, *_FLAGS, platform.machine(), _cpu_id()]).encode()
+        source + repr([compiler, _FLAGS, _OPTIONS, platform.machine(), _cpu_id()]).encode()
     ).hexdigest()[:16]
     target = cache_dir() / f"gru_{key}.so"
     if target.exists():
@@ -70,9 +71,9 @@ def _build(compiler: str) -> Path:
     fd, tmp = tempfile.mkstemp(suffix=".so", dir=target.parent)
     os.close(fd)
     try:
-        for link in _LINK_OPTIONS:
+        for options in _OPTIONS:
             done = subprocess.run(
-                [compiler, *_FLAGS, str(_SOURCE), "-o", tmp, *link],
+                [compiler, *_FLAGS, str(_SOURCE), "-o", tmp, *options, "-lm"],
                 capture_output=True,
                 timeout=120,
             )
@@ -89,9 +90,9 @@ def _build(compiler: str) -> Path:
 
 def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     c_int, ptr = ctypes.c_int, ctypes.c_void_p
-    lib.gru_forward.argtypes = [c_int] * 4 + [ptr] * 7 + [c_int] * 2
+    lib.gru_forward.argtypes = [c_int] * 4 + [ptr] * 7 + [c_int]
     lib.gru_forward.restype = None
-    lib.gru_backward.argtypes = [c_int] * 4 + [ptr] * 8 + [c_int] * 2
+    lib.gru_backward.argtypes = [c_int] * 4 + [ptr] * 8 + [c_int]
     lib.gru_backward.restype = None
     return lib
 

@@ -6,7 +6,9 @@
  * product is computed for a tile of ROWS batch rows at once (one weight load feeds
  * ROWS independent multiply-adds, written with GCC/Clang vector extensions so that
  * the compiler maps them onto whatever SIMD the CPU has), then the gates of each row.
- * Rows are independent, so callers may split [row_start, row_stop) across threads.
+ * Rows are independent, so each OpenMP thread runs the whole time loop on its own
+ * block of rows (built with -fopenmp, the library shares the OpenMP runtime that
+ * PyTorch has loaded, so the threads are PyTorch's own; without it, one thread).
  *
  * Layouts (row-major, float32, contiguous), T steps, B rows, H units, gates r, z, n
  * in PyTorch's order, G = 3H, and padded widths Gp, Hp (multiples of VEC):
@@ -24,6 +26,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define VEC 16
 #define ROWS 8
@@ -54,7 +59,7 @@ static inline void tile_product(int R, int K, int width, const float *a, size_t 
     }
 }
 
-void gru_forward(int T, int B, int H, int Gp, const float *gi, const float *w_t,
+static void forward_rows(int T, int B, int H, int Gp, const float *gi, const float *w_t,
                  const float *b_hh, float *hs, float *rz, float *n, float *ghn,
                  int row_start, int row_stop)
 {
@@ -95,7 +100,7 @@ void gru_forward(int T, int B, int H, int Gp, const float *gi, const float *w_t,
     free(gh);
 }
 
-void gru_backward(int T, int B, int H, int Hp, const float *grad_out, const float *w,
+static void backward_rows(int T, int B, int H, int Hp, const float *grad_out, const float *w,
                   const float *hs, const float *rz, const float *n, const float *ghn,
                   float *d_gi, float *d_gh, int row_start, int row_stop)
 {
@@ -152,4 +157,42 @@ void gru_backward(int T, int B, int H, int Hp, const float *grad_out, const floa
     }
     free(prod);
     free(dh);
+}
+
+/* The row range [lo, hi) of thread k of n over B rows. */
+static inline void row_block(int B, int k, int n, int *lo, int *hi)
+{
+    *lo = (int)((long)B * k / n);
+    *hi = (int)((long)B * (k + 1) / n);
+}
+
+void gru_forward(int T, int B, int H, int Gp, const float *gi, const float *w_t,
+                 const float *b_hh, float *hs, float *rz, float *n, float *ghn, int threads)
+{
+#pragma omp parallel num_threads(threads)
+    {
+        int k = 0, count = 1, lo, hi;
+#ifdef _OPENMP
+        k = omp_get_thread_num();
+        count = omp_get_num_threads();
+#endif
+        row_block(B, k, count, &lo, &hi);
+        forward_rows(T, B, H, Gp, gi, w_t, b_hh, hs, rz, n, ghn, lo, hi);
+    }
+}
+
+void gru_backward(int T, int B, int H, int Hp, const float *grad_out, const float *w,
+                  const float *hs, const float *rz, const float *n, const float *ghn,
+                  float *d_gi, float *d_gh, int threads)
+{
+#pragma omp parallel num_threads(threads)
+    {
+        int k = 0, count = 1, lo, hi;
+#ifdef _OPENMP
+        k = omp_get_thread_num();
+        count = omp_get_num_threads();
+#endif
+        row_block(B, k, count, &lo, &hi);
+        backward_rows(T, B, H, Hp, grad_out, w, hs, rz, n, ghn, d_gi, d_gh, lo, hi);
+    }
 }
