@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from .._training import as_tensor, run_phase, set_requires_grad
 from ..base import BaseGenerator
-from ..nn import CELLS
+from ..nn import CELLS, WEIGHT_INITS, keras_init_
 from ..nn._avatar import AdversarialAutoencoderNet
 from ._adversarial import (
     _AdversarialMixin,
@@ -42,6 +42,10 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             raise ValueError(f"module must be one of {CELLS}, got {self.module!r}.")
         if self.prior not in PRIORS:
             raise ValueError(f"prior must be one of {PRIORS}, got {self.prior!r}.")
+        if self.weight_init not in WEIGHT_INITS:
+            raise ValueError(
+                f"weight_init must be one of {WEIGHT_INITS}, got {self.weight_init!r}."
+            )
         _check_int("n_layers", self.n_layers, 1)
         if self.latent_dim is not None:
             _check_int("latent_dim", self.latent_dim, 1)
@@ -51,7 +55,7 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
         _check_float("transform_noise", self.transform_noise)
 
     def _build_model(self) -> AdversarialAutoencoderNet:
-        return AdversarialAutoencoderNet(
+        net = AdversarialAutoencoderNet(
             self.n_channels_,
             self.latent_dim_,
             self.n_layers,
@@ -60,6 +64,7 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             supervisor=self._with_supervisor,
             n_classes=self.n_classes_,
         )
+        return keras_init_(net) if self.weight_init == "keras" else net
 
     def _setup(self, X, y_codes):
         """Common start of ``_fit_scaled``: network, tensors and history."""
@@ -193,6 +198,10 @@ class AAEGenerator(_LatentAdversarialGenerator):
     transform_noise : float, default=0.1
         Standard deviation of the Gaussian noise that :meth:`transform` adds to each
         encoded latent sequence, in units of the prior's standard deviation.
+    weight_init : {"keras", "torch"}, default="keras"
+        Initial weights: as the authors' Keras code starts (Glorot-uniform kernels,
+        orthogonal recurrent kernels, zero biases, Keras's batch-normalisation
+        constants; see :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
     device : str, default="auto"
         ``"auto"`` picks CUDA when available.
     verbose : bool, default=False
@@ -233,6 +242,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
         batch_size=128,
         lr=1e-3,
         transform_noise=0.1,
+        weight_init="keras",
         device="auto",
         verbose=False,
         random_state=None,
@@ -245,6 +255,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
         self.batch_size = batch_size
         self.lr = lr
         self.transform_noise = transform_noise
+        self.weight_init = weight_init
         self.device = device
         self.verbose = verbose
         self.random_state = random_state

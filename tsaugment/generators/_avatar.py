@@ -103,6 +103,10 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         Standard deviation of the Gaussian noise that :meth:`transform` adds to each
         encoded latent sequence before decoding and supervising, in units of the
         prior's standard deviation (0 gives the model's reconstruction).
+    weight_init : {"keras", "torch"}, default="keras"
+        Initial weights: as the authors' Keras code starts (Glorot-uniform kernels,
+        orthogonal recurrent kernels, zero biases, Keras's batch-normalisation
+        constants; see :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
     device : str, default="auto"
         ``"auto"`` picks CUDA when available.
     verbose : bool, default=False
@@ -157,6 +161,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         distribution_weight=1.0,
         d_threshold=0.15,
         transform_noise=0.1,
+        weight_init="keras",
         device="auto",
         verbose=False,
         random_state=None,
@@ -173,6 +178,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         self.distribution_weight = distribution_weight
         self.d_threshold = d_threshold
         self.transform_noise = transform_noise
+        self.weight_init = weight_init
         self.device = device
         self.verbose = verbose
         self.random_state = random_state

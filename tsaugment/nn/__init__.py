@@ -5,6 +5,8 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 """
 
 from ._avatar import AdversarialAutoencoderNet
+from ._gru import GRU
+from ._init import WEIGHT_INITS, keras_init_
 from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
 from ._resnet import ResNetBlock, TimeSeriesResNet
@@ -15,6 +17,7 @@ __all__ = [
     "CELLS",
     "AdversarialAutoencoderNet",
     "ConvVAE",
+    "GRU",
     "LayerNormLSTM",
     "PosthocDiscriminator",
     "PosthocPredictor",
@@ -23,6 +26,8 @@ __all__ = [
     "ResNetBlock",
     "TimeGANNetwork",
     "TimeSeriesResNet",
+    "WEIGHT_INITS",
     "append_label",
+    "keras_init_",
     "posthoc_hidden_size",
 ]
