@@ -50,12 +50,15 @@ FIELDS = [
 ]
 
 
-def load_dataset(name: str) -> np.ndarray:
-    """The TimeGAN benchmark data: Sines 10,000 x 5 x 24, or Stocks windows of 24."""
+def load_dataset(name: str, sines_channels: int = 5) -> np.ndarray:
+    """The TimeGAN benchmark data: Sines 10,000 x channels x 24, or Stocks windows of 24.
+
+    TimeGAN's paper uses 5 sine channels, the AVATAR authors' tutorial 4.
+    """
     from tsaugment.datasets import load_stocks, make_sines
 
     if name == "sines":
-        return make_sines(10000, seq_len=24, n_channels=5, random_state=0)
+        return make_sines(10000, seq_len=24, n_channels=sines_channels, random_state=0)
     if name == "stocks":
         return load_stocks()
     raise ValueError(f"unknown data set {name!r}")
@@ -130,6 +133,9 @@ def main(argv=None) -> None:
     parser.add_argument("--datasets", nargs="+", default=["sines", "stocks"])
     parser.add_argument("--generators", nargs="+", default=list(GENERATORS), choices=GENERATORS)
     parser.add_argument("--iterations", type=int, default=1000, help="iterations per phase")
+    parser.add_argument(
+        "--sines-channels", type=int, default=5, help="5 as TimeGAN's paper, 4 as AVATAR's"
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--metric-runs", type=int, default=1, help="post-hoc runs per score")
     parser.add_argument("--device", default="auto")
@@ -146,11 +152,14 @@ def main(argv=None) -> None:
         torch.set_num_threads(args.threads)
 
     rows = []
-    data = {name: load_dataset(name) for name in args.datasets}
+    data = {name: load_dataset(name, args.sines_channels) for name in args.datasets}
     for dataset, X in data.items():
         for name in args.generators:
             for seed in args.seeds:
-                stem = f"{dataset}_{name}_it{args.iterations}_seed{seed}"
+                label = dataset
+                if dataset == "sines" and args.sines_channels != 5:
+                    label = f"sines{args.sines_channels}"
+                stem = f"{label}_{name}_it{args.iterations}_seed{seed}"
                 saved = Path(args.save_dir or ".") / f"{stem}.npz"
                 if args.score_only:
                     if not saved.exists():
@@ -172,7 +181,7 @@ def main(argv=None) -> None:
                         np.savez_compressed(saved, X_synth=X_synth, fit_s=fit_s)
                 scores = score(X, X_synth, seed=seed, runs=args.metric_runs, device=args.device)
                 row = {
-                    "dataset": dataset,
+                    "dataset": label,
                     "generator": name,
                     "seed": seed,
                     "iterations": args.iterations,
