@@ -159,11 +159,16 @@ static void backward_rows(int T, int B, int H, int Hp, const float *grad_out, co
     free(dh);
 }
 
-/* The row range [lo, hi) of thread k of n over B rows. */
-static inline void row_block(int B, int k, int n, int *lo, int *hi)
+/* The block [lo, hi) of the B rows that the calling OpenMP thread works on. */
+static inline void thread_rows(int B, int *lo, int *hi)
 {
-    *lo = (int)((long)B * k / n);
-    *hi = (int)((long)B * (k + 1) / n);
+    int k = 0, count = 1;
+#ifdef _OPENMP
+    k = omp_get_thread_num();
+    count = omp_get_num_threads();
+#endif
+    *lo = (int)((long)B * k / count);
+    *hi = (int)((long)B * (k + 1) / count);
 }
 
 void gru_forward(int T, int B, int H, int Gp, const float *gi, const float *w_t,
@@ -171,12 +176,8 @@ void gru_forward(int T, int B, int H, int Gp, const float *gi, const float *w_t,
 {
 #pragma omp parallel num_threads(threads)
     {
-        int k = 0, count = 1, lo, hi;
-#ifdef _OPENMP
-        k = omp_get_thread_num();
-        count = omp_get_num_threads();
-#endif
-        row_block(B, k, count, &lo, &hi);
+        int lo, hi;
+        thread_rows(B, &lo, &hi);
         forward_rows(T, B, H, Gp, gi, w_t, b_hh, hs, rz, n, ghn, lo, hi);
     }
 }
@@ -187,12 +188,8 @@ void gru_backward(int T, int B, int H, int Hp, const float *grad_out, const floa
 {
 #pragma omp parallel num_threads(threads)
     {
-        int k = 0, count = 1, lo, hi;
-#ifdef _OPENMP
-        k = omp_get_thread_num();
-        count = omp_get_num_threads();
-#endif
-        row_block(B, k, count, &lo, &hi);
+        int lo, hi;
+        thread_rows(B, &lo, &hi);
         backward_rows(T, B, H, Hp, grad_out, w, hs, rz, n, ghn, d_gi, d_gh, lo, hi);
     }
 }
