@@ -260,3 +260,21 @@ def test_failed_cells_are_recorded_and_retried_on_rerun(tmp_path):
         verbose=False,
     )
     assert set(results["status"]) == {"ok"} and len(results) == 2
+
+
+def test_learned_generators_run_in_the_grid(tmp_path):
+    """TimeGAN, AVATAR and AAE fit class-conditionally on a UCR training split."""
+    results = run_benchmark(
+        ["GunPoint"],
+        augmenters=["timegan", "avatar", "aae"],
+        output=tmp_path,
+        classifiers=["knn"],
+        seeds=[0],
+        budget="smoke",
+        verbose=False,
+    )
+    assert set(results["status"]) == {"ok"}, results.get("error")
+    learned = results.query("augmenter != 'none'")
+    assert set(learned["augmenter"]) == {"timegan", "avatar", "aae"}
+    assert (learned["n_synthetic"] == 50).all()
+    assert learned["accuracy"].between(0, 1).all()
