@@ -50,7 +50,7 @@ def test_rows_split_across_threads_give_the_same_result(monkeypatch):
     if _native.load() is None:
         pytest.skip("no C compiler")
     _, fast = _pair(4, 8, 2)
-    x = torch.randn(200, 6, 4, requires_grad=True)
+    x = torch.randn(1000, 6, 4, requires_grad=True)
     monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
     one = fast(x)[0]
     (g_one,) = torch.autograd.grad(one.sum(), [x])

@@ -111,9 +111,13 @@ def _ptr(t: torch.Tensor) -> int:
     return t.data_ptr()
 
 
-def _threads(batch: int) -> int:
-    """Threads for the compiled loops: torch's count, at least 32 rows each."""
-    return max(1, min(torch.get_num_threads(), batch // 32))
+def _threads(batch: int, hidden: int) -> int:
+    """Threads for the compiled loops: torch's count, with enough work for each.
+
+    Below about 1,500 state values per thread (say 64 rows of 24 units) a thread's
+    share of a time step costs less than waking it (measured on 2 cores).
+    """
+    return max(1, min(torch.get_num_threads(), batch * hidden // 1536))
 
 
 class _NativeGRULayer(torch.autograd.Function):
@@ -137,7 +141,7 @@ class _NativeGRULayer(torch.autograd.Function):
         ghn = x.new_empty(steps, batch, hidden)
         buffers = (gi, w_t, b_p, hs, rz, n, ghn)
         args = (steps, batch, hidden, gates_p, *map(_ptr, buffers))
-        lib.gru_forward(*args, _threads(batch))
+        lib.gru_forward(*args, _threads(batch, hidden))
         ctx.save_for_backward(x, w_ih, w_hh, hs, rz, n, ghn)
         return hs[1:]
 
@@ -155,7 +159,7 @@ class _NativeGRULayer(torch.autograd.Function):
         d_gh = x.new_empty(steps, batch, 3 * hidden)
         buffers = (grad_out, w_p, hs, rz, n, ghn, d_gi, d_gh)
         args = (steps, batch, hidden, hidden_p, *map(_ptr, buffers))
-        lib.gru_backward(*args, _threads(batch))
+        lib.gru_backward(*args, _threads(batch, hidden))
         return _input_and_weight_grads(ctx, x, w_ih, hs, d_gi, d_gh)
 
 
