@@ -6,20 +6,22 @@ thousands of iterations. At that size a CPU spends most of the time of
 nodes per time step and layer, each with its own bookkeeping in the backward pass.
 :class:`GRU` computes the same function with the same parameters (it *is* an
 ``nn.GRU``: names, shapes, initialisation and state dicts are shared), but each layer is
-one autograd node:
+one autograd node. What is one big matrix product stays in PyTorch (the input
+projections of all time steps; in the backward pass the input and weight gradients,
+skipped for frozen networks); the loop over time runs
 
-* forward: the input projections of all time steps in one matrix product, then per
-  step one small product with the recurrent weights and four element-wise kernels
-  writing into preallocated buffers that the backward pass reuses;
-* backward: everything that does not depend on the incoming gradient (the gate
-  derivatives) is computed for all steps at once; the loop over time is left with
-  four multiplications and one product per step; the weight gradients are one product
-  each over all steps.
+* in C (``_native/gru.c``, compiled on first use): per step, the recurrent product
+  and all gates in one pass over a tile of rows, the rows split across PyTorch's
+  OpenMP threads;
+* or, where no C compiler works, in PyTorch operations on contiguous gate-major
+  buffers, with everything that does not depend on the incoming gradient computed for
+  all steps at once.
 
 It is used on the CPU for float32 input in batch-first layout with a zero initial
 state (how every network of this package calls it); anything else (CUDA, where cuDNN
-is the faster kernel, an initial state, a bidirectional layer, dropout, double
-backward) goes to ``nn.GRU``'s own implementation.
+is the faster kernel, an initial state, a bidirectional layer, dropout while
+training) goes to ``nn.GRU``'s own implementation. Double backward is not supported
+on the fast path.
 """
 
 from __future__ import annotations
