@@ -80,17 +80,33 @@ def score(X_real, X_synth, *, seed: int, runs: int, device: str) -> dict:
     }
 
 
-def fit_and_sample(name: str, X, *, iterations: int, seed: int, device: str, verbose: bool):
+def fit_and_sample(
+    name: str, X, *, iterations: int, seed: int, device: str, verbose: bool, params=None
+):
     """Fit one generator and draw ``len(X)`` series; return them and the fit time."""
     import tsaugment
 
     cls = getattr(tsaugment, GENERATORS[name])
     gen = cls(n_iter=iterations, device=device, random_state=seed, verbose=verbose)
+    gen.set_params(**(params or {}))
     start = time.perf_counter()
     gen.fit(X)
     fit_s = time.perf_counter() - start
     X_synth, _ = gen.sample(len(X))
     return X_synth, fit_s
+
+
+def _parse_setting(item: str):
+    """``"name=value"`` to ``(name, value)``, the value read as a Python literal if it is one."""
+    import ast
+
+    name, sep, value = item.partition("=")
+    if not sep:
+        raise SystemExit(f"--set takes NAME=VALUE, got {item!r}")
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
 
 
 def _append(path, row) -> None:
@@ -146,8 +162,16 @@ def main(argv=None) -> None:
     parser.add_argument("--save-dir", help="keep real and synthetic series as .npz here")
     parser.add_argument("--score-only", action="store_true", help="score the --save-dir files")
     parser.add_argument("--threads", type=int, help="torch threads (1 on a loaded machine)")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="other hyperparameters of the generators, e.g. weight_init=torch",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    params = dict(_parse_setting(item) for item in args.set)
     if args.threads:
         import torch
 
@@ -161,7 +185,8 @@ def main(argv=None) -> None:
                 label = dataset
                 if dataset == "sines" and args.sines_channels != 5:
                     label = f"sines{args.sines_channels}"
-                stem = f"{label}_{name}_it{args.iterations}_seed{seed}"
+                settings = "".join(f"_{k}-{v}" for k, v in params.items())
+                stem = f"{label}_{name}{settings}_it{args.iterations}_seed{seed}"
                 saved = Path(args.save_dir or ".") / f"{stem}.npz"
                 if args.score_only:
                     if not saved.exists():
@@ -177,6 +202,7 @@ def main(argv=None) -> None:
                         seed=seed,
                         device=args.device,
                         verbose=args.verbose,
+                        params=params,
                     )
                     if args.save_dir:
                         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -184,7 +210,7 @@ def main(argv=None) -> None:
                 scores = score(X, X_synth, seed=seed, runs=args.metric_runs, device=args.device)
                 row = {
                     "dataset": label,
-                    "generator": name,
+                    "generator": name + settings,
                     "seed": seed,
                     "iterations": args.iterations,
                     "fit_s": round(fit_s, 1),
