@@ -6,7 +6,7 @@ import torch
 
 from tsaugment import AAEGenerator, AvatarGenerator
 from tsaugment.datasets import make_sines
-from tsaugment.nn import AdversarialAutoencoderNet, keras_init_
+from tsaugment.nn import AdversarialAutoencoderNet, keras_init_, tensorflow_init_
 
 
 def test_keras_init_sets_what_keras_sets():
@@ -42,3 +42,19 @@ def test_weight_init_choice_changes_the_start(cls):
     assert not torch.equal(keras.encoder.head.bias, torch_.encoder.head.bias)
     with pytest.raises(ValueError, match="weight_init"):
         cls(weight_init="xavier", **params).fit(X)
+    tf = cls(weight_init="tensorflow", **params).fit(X).model_
+    assert not torch.equal(tf.encoder.head.bias, torch_.encoder.head.bias)
+
+
+def test_tensorflow_init_follows_tf1_grucell():
+    torch.manual_seed(0)
+    gru = torch.nn.GRU(3, 5, num_layers=2)
+    tensorflow_init_(gru)
+    for k, n_in in ((0, 3), (1, 5)):
+        b_ih, b_hh = getattr(gru, f"bias_ih_l{k}"), getattr(gru, f"bias_hh_l{k}")
+        np.testing.assert_array_equal((b_ih + b_hh)[:10].detach().numpy(), 1.0)  # r, z
+        assert not (b_ih + b_hh)[10:].any()  # candidate
+        for weight in (getattr(gru, f"weight_ih_l{k}"), getattr(gru, f"weight_hh_l{k}")):
+            assert weight[:10].abs().max() <= (6 / (n_in + 5 + 10)) ** 0.5
+            assert weight[10:].abs().max() <= (6 / (n_in + 5 + 5)) ** 0.5
+            assert weight[10:].abs().max() > (6 / (n_in + 5 + 10)) ** 0.5 * 0.8

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from .._training import as_tensor, run_phase, set_requires_grad
 from ..base import BaseGenerator
-from ..nn import CELLS, WEIGHT_INITS, keras_init_
+from ..nn import CELLS, WEIGHT_INITS, keras_init_, tensorflow_init_
 from ..nn._avatar import AdversarialAutoencoderNet
 from ._adversarial import (
     _AdversarialMixin,
@@ -64,7 +64,8 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             supervisor=self._with_supervisor,
             n_classes=self.n_classes_,
         )
-        return keras_init_(net) if self.weight_init == "keras" else net
+        init = {"tensorflow": tensorflow_init_, "keras": keras_init_}.get(self.weight_init)
+        return net if init is None else init(net)
 
     def _setup(self, X, y_codes):
         """Common start of ``_fit_scaled``: network, tensors and history."""
@@ -198,10 +199,11 @@ class AAEGenerator(_LatentAdversarialGenerator):
     transform_noise : float, default=0.1
         Standard deviation of the Gaussian noise that :meth:`transform` adds to each
         encoded latent sequence, in units of the prior's standard deviation.
-    weight_init : {"keras", "torch"}, default="keras"
-        Initial weights: as the authors' Keras code starts (Glorot-uniform kernels,
-        orthogonal recurrent kernels, zero biases, Keras's batch-normalisation
-        constants; see :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
+    weight_init : {"tensorflow", "keras", "torch"}, default="keras"
+        Initial weights: as TensorFlow 1's ``GRUCell`` and dense layers start, which
+        the authors' code uses (:func:`tsaugment.nn.tensorflow_init_`), as Keras's
+        layers start (Glorot-uniform kernels, orthogonal recurrent kernels, zero
+        biases; :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
     device : str, default="auto"
         ``"auto"`` picks CUDA when available.
     verbose : bool, default=False

@@ -103,10 +103,11 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         Standard deviation of the Gaussian noise that :meth:`transform` adds to each
         encoded latent sequence before decoding and supervising, in units of the
         prior's standard deviation (0 gives the model's reconstruction).
-    weight_init : {"keras", "torch"}, default="keras"
-        Initial weights: as the authors' Keras code starts (Glorot-uniform kernels,
-        orthogonal recurrent kernels, zero biases, Keras's batch-normalisation
-        constants; see :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
+    weight_init : {"tensorflow", "keras", "torch"}, default="keras"
+        Initial weights: as TensorFlow 1's ``GRUCell`` and dense layers start, which
+        the authors' code uses (:func:`tsaugment.nn.tensorflow_init_`), as Keras's
+        layers start (Glorot-uniform kernels, orthogonal recurrent kernels, zero
+        biases; :func:`tsaugment.nn.keras_init_`), or PyTorch's defaults.
     device : str, default="auto"
         ``"auto"`` picks CUDA when available.
     verbose : bool, default=False

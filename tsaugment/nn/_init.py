@@ -1,9 +1,13 @@
-"""Weight initialisation as Keras does it, for the networks ported from Keras code.
+"""Weight initialisation as TensorFlow does it, for networks ported from TensorFlow code.
 
-PyTorch and Keras start recurrent and dense layers from different distributions, and
-for the small networks of the time-series GANs the start matters: AVATAR on Sines
-(4 channels, 2,000 iterations per phase) scored 0.210 discriminative from PyTorch's
-defaults and 0.022 from Keras's (``benchmarks/quality.py``).
+PyTorch and TensorFlow start recurrent and dense layers from different
+distributions, and for the small networks of the time-series GANs the start matters
+(AVATAR on Sines, 4 channels, 2,000 iterations per phase, one seed: 0.210
+discriminative from PyTorch's defaults, 0.022 from Keras's). Two styles:
+
+* :func:`tensorflow_init_`: TensorFlow 1's ``GRUCell``, ``layers.dense`` and
+  ``layers.batch_normalization``, what the AVATAR and TimeGAN reference code use;
+* :func:`keras_init_`: Keras's ``GRU``/``LSTM``, ``Dense`` and ``BatchNormalization``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from torch import nn
 
 from ._recurrent import LayerNormLSTM
 
-__all__ = ["keras_init_", "WEIGHT_INITS"]
+__all__ = ["keras_init_", "tensorflow_init_", "WEIGHT_INITS"]
 
-WEIGHT_INITS = ("keras", "torch")
+WEIGHT_INITS = ("tensorflow", "keras", "torch")
 
 
 @torch.no_grad()
@@ -50,6 +54,72 @@ def keras_init_(module: nn.Module) -> nn.Module:
         elif isinstance(layer, LayerNormLSTM):
             nn.init.xavier_uniform_(layer.input_map.weight)
             nn.init.orthogonal_(layer.hidden_map.weight)
+        elif isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+        elif isinstance(layer, nn.BatchNorm1d):
+            layer.eps = 1e-3
+            layer.momentum = 0.01
+    return module
+
+
+def _glorot_(tensor: torch.Tensor, fan_in: int, fan_out: int) -> None:
+    bound = (6.0 / (fan_in + fan_out)) ** 0.5
+    nn.init.uniform_(tensor, -bound, bound)
+
+
+@torch.no_grad()
+def tensorflow_init_(module: nn.Module) -> nn.Module:
+    """Re-initialise ``module``'s layers in place as TensorFlow 1 initialises them.
+
+    * GRU layers as ``tf.nn.rnn_cell.GRUCell``: its reset/update kernel, of shape
+      ``(input + hidden, 2 hidden)``, and its candidate kernel, ``(input + hidden,
+      hidden)``, are Glorot-uniform over those shapes (PyTorch keeps the input and
+      recurrent parts in ``weight_ih`` and ``weight_hh``); the reset/update bias
+      starts at one, the candidate bias at zero. (The cell itself differs slightly:
+      TensorFlow applies the reset gate before the recurrent product, PyTorch after.)
+    * LSTM layers as ``tf.nn.rnn_cell.LSTMCell``: one Glorot-uniform kernel over
+      ``(input + hidden, 4 hidden)``, zero biases, and a forget bias of one;
+    * dense layers: Glorot-uniform weights, zero bias;
+    * batch normalisation: ``eps=1e-3`` and a running-average momentum of 0.01.
+
+    Parameters
+    ----------
+    module : nn.Module
+
+    Returns
+    -------
+    module : nn.Module
+    """
+    for layer in module.modules():
+        if isinstance(layer, nn.GRU):
+            hidden = layer.hidden_size
+            for k in range(layer.num_layers):
+                w_ih, w_hh = getattr(layer, f"weight_ih_l{k}"), getattr(layer, f"weight_hh_l{k}")
+                fan_in = w_ih.shape[1] + hidden
+                for weight in (w_ih, w_hh):
+                    _glorot_(weight[: 2 * hidden], fan_in, 2 * hidden)
+                    _glorot_(weight[2 * hidden :], fan_in, hidden)
+                b_ih, b_hh = getattr(layer, f"bias_ih_l{k}"), getattr(layer, f"bias_hh_l{k}")
+                nn.init.zeros_(b_hh)
+                nn.init.zeros_(b_ih)
+                b_ih[: 2 * hidden] = 1.0
+        elif isinstance(layer, nn.LSTM):
+            hidden = layer.hidden_size
+            for k in range(layer.num_layers):
+                w_ih, w_hh = getattr(layer, f"weight_ih_l{k}"), getattr(layer, f"weight_hh_l{k}")
+                fan_in = w_ih.shape[1] + hidden
+                _glorot_(w_ih, fan_in, 4 * hidden)
+                _glorot_(w_hh, fan_in, 4 * hidden)
+                nn.init.zeros_(getattr(layer, f"bias_hh_l{k}"))
+                b_ih = getattr(layer, f"bias_ih_l{k}")
+                nn.init.zeros_(b_ih)
+                b_ih[hidden : 2 * hidden] = 1.0  # PyTorch's gate order: i, f, g, o
+        elif isinstance(layer, LayerNormLSTM):
+            fan_in = layer.input_map.in_features + layer.hidden_size
+            _glorot_(layer.input_map.weight, fan_in, 4 * layer.hidden_size)
+            _glorot_(layer.hidden_map.weight, fan_in, 4 * layer.hidden_size)
         elif isinstance(layer, nn.Linear):
             nn.init.xavier_uniform_(layer.weight)
             if layer.bias is not None:
