@@ -22,6 +22,17 @@ __all__ = ["keras_init_", "tensorflow_init_", "WEIGHT_INITS"]
 WEIGHT_INITS = ("tensorflow", "keras", "torch")
 
 
+def _init_dense_or_norm_(layer: nn.Module) -> None:
+    """Dense and batch-norm layers start the same in TensorFlow 1 and Keras."""
+    if isinstance(layer, nn.Linear):
+        nn.init.xavier_uniform_(layer.weight)
+        if layer.bias is not None:
+            nn.init.zeros_(layer.bias)
+    elif isinstance(layer, nn.BatchNorm1d):
+        layer.eps = 1e-3
+        layer.momentum = 0.01  # TensorFlow's momentum=0.99
+
+
 @torch.no_grad()
 def keras_init_(module: nn.Module) -> nn.Module:
     """Re-initialise ``module``'s layers in place as Keras initialises them.
@@ -54,13 +65,8 @@ def keras_init_(module: nn.Module) -> nn.Module:
         elif isinstance(layer, LayerNormLSTM):
             nn.init.xavier_uniform_(layer.input_map.weight)
             nn.init.orthogonal_(layer.hidden_map.weight)
-        elif isinstance(layer, nn.Linear):
-            nn.init.xavier_uniform_(layer.weight)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
-        elif isinstance(layer, nn.BatchNorm1d):
-            layer.eps = 1e-3
-            layer.momentum = 0.01
+        else:
+            _init_dense_or_norm_(layer)
     return module
 
 
@@ -120,11 +126,6 @@ def tensorflow_init_(module: nn.Module) -> nn.Module:
             fan_in = layer.input_map.in_features + layer.hidden_size
             _glorot_(layer.input_map.weight, fan_in, 4 * layer.hidden_size)
             _glorot_(layer.hidden_map.weight, fan_in, 4 * layer.hidden_size)
-        elif isinstance(layer, nn.Linear):
-            nn.init.xavier_uniform_(layer.weight)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
-        elif isinstance(layer, nn.BatchNorm1d):
-            layer.eps = 1e-3
-            layer.momentum = 0.01
+        else:
+            _init_dense_or_norm_(layer)
     return module
