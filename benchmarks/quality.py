@@ -172,6 +172,7 @@ def main(argv=None) -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     params = dict(_parse_setting(item) for item in args.set)
+    settings = "".join(f"_{k}-{v}" for k, v in params.items())  # in names and rows
     if args.threads:
         import torch
 
@@ -185,7 +186,6 @@ def main(argv=None) -> None:
                 label = dataset
                 if dataset == "sines" and args.sines_channels != 5:
                     label = f"sines{args.sines_channels}"
-                settings = "".join(f"_{k}-{v}" for k, v in params.items())
                 stem = f"{label}_{name}{settings}_it{args.iterations}_seed{seed}"
                 saved = Path(args.save_dir or ".") / f"{stem}.npz"
                 if args.score_only:

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from .._training import as_tensor, run_phase, set_requires_grad
 from ..base import BaseGenerator
-from ..nn import CELLS, WEIGHT_INITS, keras_init_, tensorflow_init_
+from ..nn import CELLS, init_weights_
 from ..nn._avatar import AdversarialAutoencoderNet
 from ._adversarial import (
     _AdversarialMixin,
@@ -42,10 +42,6 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             raise ValueError(f"module must be one of {CELLS}, got {self.module!r}.")
         if self.prior not in PRIORS:
             raise ValueError(f"prior must be one of {PRIORS}, got {self.prior!r}.")
-        if self.weight_init not in WEIGHT_INITS:
-            raise ValueError(
-                f"weight_init must be one of {WEIGHT_INITS}, got {self.weight_init!r}."
-            )
         _check_int("n_layers", self.n_layers, 1)
         if self.latent_dim is not None:
             _check_int("latent_dim", self.latent_dim, 1)
@@ -64,8 +60,7 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             supervisor=self._with_supervisor,
             n_classes=self.n_classes_,
         )
-        init = {"tensorflow": tensorflow_init_, "keras": keras_init_}.get(self.weight_init)
-        return net if init is None else init(net)
+        return init_weights_(net, self.weight_init)
 
     def _setup(self, X, y_codes):
         """Common start of ``_fit_scaled``: network, tensors and history."""

@@ -6,7 +6,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 
 from ._avatar import AdversarialAutoencoderNet
 from ._gru import GRU
-from ._init import WEIGHT_INITS, keras_init_, tensorflow_init_
+from ._init import WEIGHT_INITS, init_weights_, keras_init_, tensorflow_init_
 from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
 from ._resnet import ResNetBlock, TimeSeriesResNet
@@ -28,6 +28,7 @@ __all__ = [
     "TimeSeriesResNet",
     "WEIGHT_INITS",
     "append_label",
+    "init_weights_",
     "keras_init_",
     "tensorflow_init_",
     "posthoc_hidden_size",

@@ -223,9 +223,7 @@ class GRU(nn.GRU):
     def forward(self, x, hx=None):  # noqa: D102
         if not self._fast_path(x, hx):
             return super().forward(x, hx)
-        out = x.transpose(0, 1)
-        if not out.is_contiguous():
-            out = out.contiguous()
+        out = x.transpose(0, 1).contiguous()  # time-major, as the layers want
         layer = _NativeGRULayer if _native.load() is not None else _TorchGRULayer
         finals = []
         for k in range(self.num_layers):

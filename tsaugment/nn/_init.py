@@ -17,9 +17,7 @@ from torch import nn
 
 from ._recurrent import LayerNormLSTM
 
-__all__ = ["keras_init_", "tensorflow_init_", "WEIGHT_INITS"]
-
-WEIGHT_INITS = ("tensorflow", "keras", "torch")
+__all__ = ["init_weights_", "keras_init_", "tensorflow_init_", "WEIGHT_INITS"]
 
 
 def _init_dense_or_norm_(layer: nn.Module) -> None:
@@ -129,3 +127,28 @@ def tensorflow_init_(module: nn.Module) -> nn.Module:
         else:
             _init_dense_or_norm_(layer)
     return module
+
+
+_INITIALISERS = {"tensorflow": tensorflow_init_, "keras": keras_init_}
+
+#: Names :func:`init_weights_` accepts (``"torch"``: leave PyTorch's start).
+WEIGHT_INITS = (*_INITIALISERS, "torch")
+
+
+def init_weights_(module: nn.Module, style: str) -> nn.Module:
+    """Re-initialise ``module`` in place in one of :data:`WEIGHT_INITS` styles.
+
+    Parameters
+    ----------
+    module : nn.Module
+    style : {"tensorflow", "keras", "torch"}
+        ``"torch"`` leaves the module as PyTorch built it.
+
+    Returns
+    -------
+    module : nn.Module
+    """
+    if style not in WEIGHT_INITS:
+        raise ValueError(f"weight_init must be one of {WEIGHT_INITS}, got {style!r}.")
+    initialise = _INITIALISERS.get(style)
+    return module if initialise is None else initialise(module)

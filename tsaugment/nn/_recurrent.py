@@ -94,8 +94,9 @@ def _layer(cell: str, input_size: int, hidden_size: int, num_layers: int) -> nn.
 class RecurrentStack(nn.Module):
     """A stack of recurrent layers: GRU, LSTM or layer-normalised LSTM.
 
-    Without batch normalisation the layers run as one fused multi-layer
-    ``nn.GRU``/``nn.LSTM`` (the fastest kernel on CPU and GPU). With it, each layer
+    Without batch normalisation the layers run as one multi-layer module: the
+    package's :class:`~tsaugment.nn.GRU` (``nn.GRU`` with a faster CPU path) or
+    ``nn.LSTM``. With it, each layer
     is preceded by batch normalisation over the features, as AVATAR's encoder and
     decoder are built.
 

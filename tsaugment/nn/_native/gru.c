@@ -59,6 +59,19 @@ static inline void tile_product(int R, int K, int width, const float *a, size_t 
     }
 }
 
+/* tile_product for R <= ROWS rows: the full tile at once (the compiler unrolls it
+ * with ROWS known), leftover rows one at a time. */
+static inline void rows_product(int R, int K, int width, const float *a, size_t lda,
+                                const float *m, const float *bias, float *out)
+{
+    if (R == ROWS) {
+        tile_product(ROWS, K, width, a, lda, m, bias, out);
+        return;
+    }
+    for (int r = 0; r < R; ++r)
+        tile_product(1, K, width, a + (size_t)r * lda, lda, m, bias, out + (size_t)r * width);
+}
+
 static void forward_rows(int T, int B, int H, int Gp, const float *gi, const float *w_t,
                  const float *b_hh, float *hs, float *rz, float *n, float *ghn,
                  int row_start, int row_stop)
@@ -69,11 +82,7 @@ static void forward_rows(int T, int B, int H, int Gp, const float *gi, const flo
         for (int b0 = row_start; b0 < row_stop; b0 += ROWS) {
             const int R = row_stop - b0 < ROWS ? row_stop - b0 : ROWS;
             const float *h0 = hs + ((size_t)t * B + b0) * H;
-            if (R == ROWS)
-                tile_product(ROWS, H, Gp, h0, H, w_t, b_hh, gh);
-            else
-                for (int r = 0; r < R; ++r)
-                    tile_product(1, H, Gp, h0 + (size_t)r * H, H, w_t, b_hh, gh + (size_t)r * Gp);
+            rows_product(R, H, Gp, h0, H, w_t, b_hh, gh);
             for (int r = 0; r < R; ++r) {
                 const size_t row = (size_t)t * B + b0 + r;
                 const float *g = gi + row * G;
@@ -142,11 +151,7 @@ static void backward_rows(int T, int B, int H, int Hp, const float *grad_out, co
             if (t == 0) continue;
             /* the path through the recurrent product: d_state += d_gh @ W_hh */
             const float *dgh0 = d_gh + ((size_t)t * B + b0) * G;
-            if (R == ROWS)
-                tile_product(ROWS, G, Hp, dgh0, G, w, NULL, prod);
-            else
-                for (int r = 0; r < R; ++r)
-                    tile_product(1, G, Hp, dgh0 + (size_t)r * G, G, w, NULL, prod + (size_t)r * Hp);
+            rows_product(R, G, Hp, dgh0, G, w, NULL, prod);
             for (int r = 0; r < R; ++r) {
                 float *d_state = dh + (size_t)(b0 - row_start + r) * Hp;
                 const float *p = prod + (size_t)r * Hp;
