@@ -49,6 +49,9 @@ FIELDS = [
     "fit_s",
     "discriminative",
     "predictive",
+    "metric_runs",
+    "discriminative_runs_std",
+    "predictive_runs_std",
 ]
 
 
@@ -72,11 +75,16 @@ def score(X_real, X_synth, *, seed: int, runs: int, device: str) -> dict:
         from tsaugment.metrics import discriminative_score, predictive_score
     except ImportError:
         print("  tsaugment.metrics is not available: scores left empty", flush=True)
-        return {"discriminative": float("nan"), "predictive": float("nan")}
-    common = dict(n_runs=runs, random_state=seed, device=device)
+        return {"discriminative": float("nan"), "predictive": float("nan"), "metric_runs": 0}
+    common = dict(n_runs=runs, random_state=seed, device=device, return_all=True)
+    disc = discriminative_score(X_real, X_synth, **common)
+    pred = predictive_score(X_real, X_synth, **common)
     return {
-        "discriminative": float(discriminative_score(X_real, X_synth, **common)),
-        "predictive": float(predictive_score(X_real, X_synth, **common)),
+        "discriminative": disc.mean,
+        "predictive": pred.mean,
+        "metric_runs": runs,
+        "discriminative_runs_std": disc.std,
+        "predictive_runs_std": pred.std,
     }
 
 
@@ -107,6 +115,15 @@ def _parse_setting(item: str):
         return name, ast.literal_eval(value)
     except (ValueError, SyntaxError):
         return name, value
+
+
+def _check_csv(path) -> None:
+    """Refuse, before any fit, a results file written with other columns."""
+    if path and os.path.exists(path):
+        with open(path, newline="") as fh:
+            header = next(csv.reader(fh), [])
+        if header != FIELDS:
+            raise SystemExit(f"{path} has the columns {header}, not {FIELDS}: use a new --csv file")
 
 
 def _append(path, row) -> None:
@@ -173,6 +190,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     params = dict(_parse_setting(item) for item in args.set)
     settings = "".join(f"_{k}-{v}" for k, v in params.items())  # in names and rows
+    _check_csv(args.csv)
     if args.threads:
         import torch
 
