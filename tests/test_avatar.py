@@ -78,11 +78,39 @@ def test_priors_and_latent_width(cls, prior, data):
 @pytest.mark.parametrize("cls", GENERATORS)
 @pytest.mark.parametrize(
     "param, value",
-    [("prior", "laplace"), ("module", "rnn"), ("n_layers", 0), ("latent_dim", 0), ("lr", -1.0)],
+    [
+        ("prior", "laplace"),
+        ("module", "rnn"),
+        ("n_layers", 0),
+        ("latent_dim", 0),
+        ("lr", -1.0),
+        ("tied_layers", "yes"),
+    ],
 )
 def test_bad_params_raise_value_error(cls, param, value, data):
     with pytest.raises(ValueError, match=param):
         cls(**{**TINY, param: value}).fit(data[0])
+
+
+@pytest.mark.parametrize("cls", GENERATORS)
+def test_tied_layers_share_recurrent_weights_not_batch_norms(cls, data):
+    X, y = data
+    params = {**TINY, "n_layers": 3, "latent_dim": 3}
+    untied = cls(**params).fit(X, y).model_
+    tied = cls(**params, tied_layers=True).fit(X, y).model_
+    for name in ("encoder", "decoder"):
+        layers = getattr(tied, name).rnn.layers
+        rnns = [m for m in layers if not isinstance(m, torch.nn.BatchNorm1d)]
+        norms = [m for m in layers if isinstance(m, torch.nn.BatchNorm1d)]
+        assert len(rnns) == len(norms) == 3
+        # the label widens the first layer's input, so it keeps its own weights
+        assert rnns[0] is not rnns[1] and rnns[1] is rnns[2]
+        assert len({id(m) for m in norms}) == 3
+    count = lambda net: sum(p.numel() for p in net.parameters())  # noqa: E731
+    one_gru = sum(p.numel() for p in untied.decoder.rnn.layers[-1].parameters())
+    assert count(untied.decoder) - count(tied.decoder) == one_gru
+    assert count(tied.discriminator) == count(untied.discriminator)  # never tied
+    assert cls(**params, tied_layers=True).fit(X, y).sample(4, y=["up"] * 4)[0].shape == (4, 3, 10)
 
 
 def test_encoder_frozen_in_supervised_phase(data, monkeypatch):

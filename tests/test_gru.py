@@ -5,6 +5,7 @@ import torch
 
 from tsaugment.nn import _gru, _native
 from tsaugment.nn._gru import GRU
+from tsaugment.nn._recurrent import RecurrentStack
 
 PATHS = ["native", "torch"]
 
@@ -83,3 +84,16 @@ def test_no_grad_inference_and_extreme_inputs_stay_finite(path):
         out = fast(x)[0]
     assert torch.isfinite(out).all()
     assert out.abs().max() <= 1.0
+
+
+def test_tied_stack_applies_one_layer_repeatedly():
+    torch.manual_seed(0)
+    stack = RecurrentStack(4, 4, 3, tied=True)
+    rnn = stack.layers[0]
+    assert all(layer is rnn for layer in stack.layers)
+    assert sum(p.numel() for p in stack.parameters()) == sum(p.numel() for p in rnn.parameters())
+    x = torch.randn(5, 7, 4, requires_grad=True)
+    expected = rnn(rnn(rnn(x)))
+    torch.testing.assert_close(stack(x), expected)
+    stack(x).sum().backward()  # gradients from all three uses reach the one weight set
+    assert rnn.rnn.weight_hh_l0.grad.abs().sum() > 0

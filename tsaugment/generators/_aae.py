@@ -43,6 +43,8 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
         if self.prior not in PRIORS:
             raise ValueError(f"prior must be one of {PRIORS}, got {self.prior!r}.")
         _check_int("n_layers", self.n_layers, 1)
+        if not isinstance(self.tied_layers, (bool, np.bool_)):
+            raise ValueError(f"tied_layers must be True or False, got {self.tied_layers!r}.")
         if self.latent_dim is not None:
             _check_int("latent_dim", self.latent_dim, 1)
         _check_int("n_iter", self.n_iter, 1)
@@ -58,6 +60,7 @@ class _LatentAdversarialGenerator(_AdversarialMixin, BaseGenerator):
             cell=self.module,
             latent_activation="sigmoid" if self.prior == "uniform" else None,
             supervisor=self._with_supervisor,
+            tied_layers=self.tied_layers,
             n_classes=self.n_classes_,
         )
         return init_weights_(net, self.weight_init)
@@ -179,6 +182,11 @@ class AAEGenerator(_LatentAdversarialGenerator):
     n_layers : int, default=4
         Recurrent layers of the encoder, decoder and discriminator (each preceded by
         batch normalisation in the encoder and decoder).
+    tied_layers : bool, default=False
+        Whether the recurrent layers of the encoder and of the decoder share one set
+        of weights per network (each layer keeps its own batch normalisation; a first
+        layer of another input width keeps its own weights), as AVATAR's authors'
+        code builds them (see :class:`AvatarGenerator`).
     latent_dim : int or None, default=None
         Width of the latent sequence and of every recurrent layer; ``None`` uses the
         number of channels.
@@ -233,6 +241,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
         *,
         module="gru",
         n_layers=4,
+        tied_layers=False,
         latent_dim=None,
         prior="gaussian",
         n_iter=8000,
@@ -246,6 +255,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
     ):
         self.module = module
         self.n_layers = n_layers
+        self.tied_layers = tied_layers
         self.latent_dim = latent_dim
         self.prior = prior
         self.n_iter = n_iter

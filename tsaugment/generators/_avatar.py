@@ -80,6 +80,11 @@ class AvatarGenerator(_LatentAdversarialGenerator):
     n_layers : int, default=4
         Recurrent layers of the encoder, decoder and discriminator; the supervisor
         has ``max(n_layers - 1, 1)``.
+    tied_layers : bool, default=False
+        Whether the recurrent layers of the encoder, decoder and supervisor share one
+        set of weights per network (each layer keeps its own batch normalisation;
+        a first layer of another input width keeps its own weights). The authors'
+        TensorFlow code builds them so, through TF1's variable reuse.
     latent_dim : int or None, default=None
         Width of the latent sequence and of every recurrent layer; ``None`` uses the
         number of channels (the authors' default).
@@ -152,6 +157,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         *,
         module="gru",
         n_layers=4,
+        tied_layers=False,
         latent_dim=None,
         prior="uniform",
         n_iter=8000,
@@ -169,6 +175,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
     ):
         self.module = module
         self.n_layers = n_layers
+        self.tied_layers = tied_layers
         self.latent_dim = latent_dim
         self.prior = prior
         self.n_iter = n_iter

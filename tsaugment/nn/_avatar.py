@@ -50,6 +50,12 @@ class AdversarialAutoencoderNet(nn.Module):
         authors' uniform prior), ``None`` for a Gaussian prior.
     supervisor : bool, default=True
         Build the supervisor (AVATAR); ``False`` gives the plain AAE.
+    tied_layers : bool, default=False
+        In the encoder, decoder and supervisor, the recurrent layers of equal input
+        and output width share one set of weights, each behind its own batch
+        normalisation, as the authors' TensorFlow code builds them (see
+        :class:`~tsaugment.nn.RecurrentStack`). The discriminator's layers stay
+        separate, as there.
     n_classes : int, default=0
         Classes conditioned on: a one-hot label enters every network at every step.
 
@@ -71,26 +77,25 @@ class AdversarialAutoencoderNet(nn.Module):
         cell: str = "gru",
         latent_activation: str | None = "sigmoid",
         supervisor: bool = True,
+        tied_layers: bool = False,
         n_classes: int = 0,
     ):
         super().__init__()
         common = dict(cell=cell, n_classes=n_classes)
+        stacked = dict(batch_norm=True, tied=tied_layers, **common)
         self.encoder = RecurrentNet(
             n_channels,
             latent_dim,
             latent_dim,
             n_layers,
             activation=latent_activation,
-            batch_norm=True,
-            **common,
+            **stacked,
         )
-        self.decoder = RecurrentNet(
-            latent_dim, latent_dim, n_channels, n_layers, batch_norm=True, **common
-        )
+        self.decoder = RecurrentNet(latent_dim, latent_dim, n_channels, n_layers, **stacked)
         self.supervisor = None
         if supervisor:
             self.supervisor = RecurrentNet(
-                n_channels, latent_dim, n_channels, max(n_layers - 1, 1), batch_norm=True, **common
+                n_channels, latent_dim, n_channels, max(n_layers - 1, 1), **stacked
             )
         self.discriminator = RecurrentNet(
             latent_dim, latent_dim, 1, n_layers, activation=None, **common

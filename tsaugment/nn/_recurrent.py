@@ -94,11 +94,16 @@ def _layer(cell: str, input_size: int, hidden_size: int, num_layers: int) -> nn.
 class RecurrentStack(nn.Module):
     """A stack of recurrent layers: GRU, LSTM or layer-normalised LSTM.
 
-    Without batch normalisation the layers run as one multi-layer module: the
-    package's :class:`~tsaugment.nn.GRU` (``nn.GRU`` with a faster CPU path) or
-    ``nn.LSTM``. With it, each layer
-    is preceded by batch normalisation over the features, as AVATAR's encoder and
-    decoder are built.
+    Without batch normalisation or tying the layers run as one multi-layer module:
+    the package's :class:`~tsaugment.nn.GRU` (``nn.GRU`` with a faster CPU path) or
+    ``nn.LSTM``. With batch normalisation, each layer is preceded by batch
+    normalisation over the features, as AVATAR's encoder and decoder are built.
+
+    With ``tied=True`` every layer whose input width equals ``hidden_size`` applies
+    the same recurrent weights (each keeps its own batch normalisation); a first layer
+    of another input width has its own. The AVATAR authors' TensorFlow code builds its
+    encoder, decoder and supervisor this way: its per-layer ``GRUCell`` objects all
+    resolve to one set of variables.
 
     Parameters
     ----------
@@ -111,6 +116,8 @@ class RecurrentStack(nn.Module):
     cell : {"gru", "lstm", "lstmLN"}, default="gru"
     batch_norm : bool, default=False
         Batch normalisation before each recurrent layer.
+    tied : bool, default=False
+        Layers of equal input and output width share one set of recurrent weights.
     """
 
     def __init__(
@@ -121,17 +128,24 @@ class RecurrentStack(nn.Module):
         *,
         cell: str = "gru",
         batch_norm: bool = False,
+        tied: bool = False,
     ):
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {cell!r}.")
         if num_layers < 1:
             raise ValueError(f"num_layers must be at least 1, got {num_layers}.")
-        if batch_norm:
-            blocks = []
+        if batch_norm or tied:
+            blocks, shared = [], None
             for k in range(num_layers):
                 width = input_size if k == 0 else hidden_size
-                blocks += [_SequenceBatchNorm(width), _layer(cell, width, hidden_size, 1)]
+                if batch_norm:
+                    blocks.append(_SequenceBatchNorm(width))
+                if not tied or width != hidden_size:
+                    blocks.append(_layer(cell, width, hidden_size, 1))
+                    continue
+                shared = shared or _layer(cell, width, hidden_size, 1)
+                blocks.append(shared)  # the same module again: parameters counted once
             self.layers = nn.Sequential(*blocks)
         else:
             self.layers = _layer(cell, input_size, hidden_size, num_layers)
@@ -172,6 +186,9 @@ class RecurrentNet(nn.Module):
         Output activation (``None`` gives logits).
     batch_norm : bool, default=False
         Batch normalisation before each recurrent layer.
+    tied : bool, default=False
+        Recurrent layers of equal input and output width share their weights (see
+        :class:`RecurrentStack`).
     n_classes : int, default=0
         Number of classes conditioned on (0: unconditional).
     """
@@ -186,6 +203,7 @@ class RecurrentNet(nn.Module):
         cell: str = "gru",
         activation: str | None = "sigmoid",
         batch_norm: bool = False,
+        tied: bool = False,
         n_classes: int = 0,
     ):
         super().__init__()
@@ -193,7 +211,12 @@ class RecurrentNet(nn.Module):
             raise ValueError(f"activation must be 'sigmoid' or None, got {activation!r}.")
         self.n_classes = n_classes
         self.rnn = RecurrentStack(
-            input_size + n_classes, hidden_size, num_layers, cell=cell, batch_norm=batch_norm
+            input_size + n_classes,
+            hidden_size,
+            num_layers,
+            cell=cell,
+            batch_norm=batch_norm,
+            tied=tied,
         )
         self.head = nn.Linear(hidden_size, output_size)
         self.activation = activation
