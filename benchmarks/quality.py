@@ -31,16 +31,13 @@ import argparse
 import csv
 import json
 import os
-import time
 from pathlib import Path
 
 import numpy as np
 
-GENERATORS = {
-    "timegan": "TimeGANGenerator",
-    "avatar": "AvatarGenerator",
-    "aae": "AAEGenerator",
-}
+from tsaugment.benchmark.quality import fit_generator, load_quality_data, score_synthetic
+
+GENERATORS = ("timegan", "avatar", "aae")
 FIELDS = [
     "dataset",
     "generator",
@@ -55,52 +52,19 @@ FIELDS = [
 ]
 
 
-def load_dataset(name: str, sines_channels: int = 5) -> np.ndarray:
-    """The TimeGAN benchmark data: Sines 10,000 x channels x 24, or Stocks windows of 24.
-
-    TimeGAN's paper uses 5 sine channels, the AVATAR authors' tutorial 4.
-    """
-    from tsaugment.datasets import load_stocks, make_sines
-
-    if name == "sines":
-        return make_sines(10000, seq_len=24, n_channels=sines_channels, random_state=0)
-    if name == "stocks":
-        return load_stocks()
-    raise ValueError(f"unknown data set {name!r}")
-
-
-def score(X_real, X_synth, *, seed: int, runs: int, device: str) -> dict:
-    """Discriminative and predictive scores (NaN when ``tsaugment.metrics`` is missing)."""
-    try:
-        from tsaugment.metrics import discriminative_score, predictive_score
-    except ImportError:
-        print("  tsaugment.metrics is not available: scores left empty", flush=True)
-        return {"discriminative": float("nan"), "predictive": float("nan"), "metric_runs": 0}
-    common = dict(n_runs=runs, random_state=seed, device=device, return_all=True)
-    disc = discriminative_score(X_real, X_synth, **common)
-    pred = predictive_score(X_real, X_synth, **common)
-    return {
-        "discriminative": disc.mean,
-        "predictive": pred.mean,
-        "metric_runs": runs,
-        "discriminative_runs_std": disc.std,
-        "predictive_runs_std": pred.std,
-    }
-
-
 def fit_and_sample(
     name: str, X, *, iterations: int, seed: int, device: str, verbose: bool, params=None
 ):
     """Fit one generator and draw ``len(X)`` series; return them and the fit time."""
-    import tsaugment
-
-    cls = getattr(tsaugment, GENERATORS[name])
-    gen = cls(n_iter=iterations, device=device, random_state=seed, verbose=verbose)
-    gen.set_params(**(params or {}))
-    start = time.perf_counter()
-    gen.fit(X)
-    fit_s = time.perf_counter() - start
-    X_synth, _ = gen.sample(len(X))
+    generator, fit_s = fit_generator(
+        name,
+        X,
+        iterations=iterations,
+        seed=seed,
+        params={"device": device, **(params or {})},
+        verbose=verbose,
+    )
+    X_synth, _ = generator.sample(len(X))
     return X_synth, fit_s
 
 
@@ -197,7 +161,11 @@ def main(argv=None) -> None:
         torch.set_num_threads(args.threads)
 
     rows = []
-    data = {name: load_dataset(name, args.sines_channels) for name in args.datasets}
+    # Sines is drawn once (seed 0): every training seed sees the same series
+    data = {
+        name: load_quality_data(name, 0, n_channels=args.sines_channels)[0]
+        for name in args.datasets
+    }
     for dataset, X in data.items():
         for name in args.generators:
             for seed in args.seeds:
@@ -225,7 +193,9 @@ def main(argv=None) -> None:
                     if args.save_dir:
                         saved.parent.mkdir(parents=True, exist_ok=True)
                         np.savez_compressed(saved, X_synth=X_synth, fit_s=fit_s)
-                scores = score(X, X_synth, seed=seed, runs=args.metric_runs, device=args.device)
+                scores = score_synthetic(
+                    X, X_synth, seed=seed, n_runs=args.metric_runs, device=args.device
+                )
                 row = {
                     "dataset": label,
                     "generator": name + settings,

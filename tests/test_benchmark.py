@@ -218,25 +218,24 @@ def test_cli_generate_writes_npz_and_csv(tmp_path):
     assert len(lines) == 3 and all(line.split(",")[0] in {"a", "b"} for line in lines)
 
 
-def test_quality_command_scores_generators_beside_the_real_floor(capsys):
-    assert (
-        main(
-            [
-                "quality",
-                "--generators",
-                "jitter",
-                "--datasets",
-                "stocks",
-                "--iterations",
-                "1",
-                "--metric-iterations",
-                "5",
-            ]
-        )
-        == 0
-    )
+def test_quality_command_scores_generators_beside_the_real_floor(capsys, tmp_path):
+    args = ["quality", "--generators", "jitter", "--datasets", "stocks", "--iterations", "1"]
+    args += ["--metric-iterations", "5", "--metric-runs", "2", "--output", str(tmp_path / "q.csv")]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "real" in out and "jitter" in out and "discriminative" in out
+    table = pd.read_csv(tmp_path / "q.csv")
+    assert list(table["generator"]) == ["real", "jitter"]
+    assert (table["metric_runs"] == 2).all()
+    assert (table["discriminative_runs_std"] >= 0).all()
+
+
+def test_quality_sines_channels_reach_the_data():
+    from tsaugment.benchmark.quality import load_quality_data
+
+    X, X_reference = load_quality_data("sines", 0, n_channels=4)
+    assert X.shape == X_reference.shape == (10000, 4, 24)
+    assert not np.allclose(X, X_reference)
 
 
 def test_failed_cells_are_recorded_and_retried_on_rerun(tmp_path):

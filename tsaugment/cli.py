@@ -206,7 +206,16 @@ def _add_quality(sub):
         default=None,
         help="post-hoc GRU iterations (default: the protocol's 2,000 / 5,000)",
     )
+    p.add_argument(
+        "--metric-runs",
+        type=int,
+        default=1,
+        help="post-hoc repetitions averaged per score (TimeGAN's tables: 10)",
+    )
     p.add_argument("--seeds", nargs="+", type=int, default=[0])
+    p.add_argument(
+        "--sines-channels", type=int, default=5, help="channels of Sines (AVATAR's tutorial: 4)"
+    )
     p.add_argument("--output", help="CSV file for the table")
     p.set_defaults(func=_cmd_quality)
 
@@ -219,7 +228,9 @@ def _cmd_quality(args) -> int:
         datasets=args.datasets,
         iterations=args.iterations,
         metric_iterations=args.metric_iterations,
+        metric_runs=args.metric_runs,
         seeds=args.seeds,
+        sines_channels=args.sines_channels,
     )
     print(table.to_markdown(index=False, floatfmt=".4f"))
     if args.output:
