@@ -228,6 +228,8 @@ def test_quality_command_scores_generators_beside_the_real_floor(capsys, tmp_pat
     assert list(table["generator"]) == ["real", "jitter"]
     assert (table["metric_runs"] == 2).all()
     assert (table["discriminative_runs_std"] >= 0).all()
+    assert (table["discriminative_trimmed"] <= table["discriminative"] + 1e-12).all()
+    assert all(len(str(runs).split()) == 2 for runs in table["discriminative_runs"])
 
 
 def test_quality_sines_channels_reach_the_data():
@@ -277,3 +279,12 @@ def test_learned_generators_run_in_the_grid(tmp_path):
     assert set(learned["augmenter"]) == {"timegan", "avatar", "aae"}
     assert (learned["n_synthetic"] == 50).all()
     assert learned["accuracy"].between(0, 1).all()
+
+
+def test_tutorial_summary_drops_only_high_outliers():
+    from tsaugment.benchmark.quality import drop_high_outliers
+
+    runs = [0.10, 0.11, 0.12, 0.10, 0.11, 0.45, 0.01]
+    kept = drop_high_outliers(runs)
+    assert 0.45 not in kept and 0.01 in kept and len(kept) == 6
+    np.testing.assert_array_equal(drop_high_outliers([0.1, 0.2, 0.3, 0.4]), [0.1, 0.2, 0.3, 0.4])
