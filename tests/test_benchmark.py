@@ -90,6 +90,20 @@ def test_report_writes_markdown_and_plots(tmp_path):
     assert (tmp_path / "ranks.png").stat().st_size > 1000
 
 
+def test_report_command_merges_pieces_of_a_grid(tmp_path, capsys):
+    first, second = ResultsStore(tmp_path / "a.csv"), ResultsStore(tmp_path / "b.csv")
+    for seed in (0, 1):
+        first.append(_row("A", "none", seed, 0.5))
+        first.append(_row("A", "jitter", seed, 0.6))
+        second.append(_row("A", "none", seed, 0.5))  # the baseline, run again in a piece
+        second.append(_row("A", "scaling", seed, 0.4))
+    out = tmp_path / "merged"
+    assert main(["report", str(first.path), str(second.path), "--output", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "jitter" in table and "scaling" in table
+    assert "6 cells recorded" in (out / "report.md").read_text()
+
+
 def test_budget_and_name_errors():
     assert resolve_budget("smoke")["iterations"] == 5
     assert resolve_budget(100)["iterations"] == 100

@@ -93,22 +93,32 @@ def _cmd_benchmark(args) -> int:
 def _add_report(sub):
     p = sub.add_parser(
         "report",
-        help="rebuild the report from a results file",
-        description="Rebuild report.md and the plots from a results.csv of `tsaugment benchmark`.",
+        help="rebuild the report from results files",
+        description=(
+            "Rebuild report.md and the plots from the results.csv of `tsaugment benchmark`. "
+            "Several files (pieces of one grid run on different machines, or with "
+            "different augmenters) are merged first; a cell recorded in more than one "
+            "file is taken from the last file given."
+        ),
     )
-    p.add_argument("results", help="path to results.csv")
-    p.add_argument("--output", help="folder for the report (default: the file's folder)")
+    p.add_argument("results", nargs="+", help="path(s) to results.csv")
+    p.add_argument("--output", help="folder for the report (default: the first file's folder)")
     p.add_argument("--tie", type=float, default=0.005, help="half-width of the tie band")
     p.set_defaults(func=_cmd_report)
 
 
 def _cmd_report(args) -> int:
+    import pandas as pd
+
     from .benchmark import ResultsStore, write_report
 
-    path = Path(args.results)
-    if not path.is_file():
-        raise ValueError(f"no results file at {path}.")
-    print(write_report(ResultsStore(path).read(), args.output or path.parent, tie=args.tie))
+    paths = [Path(p) for p in args.results]
+    for path in paths:
+        if not path.is_file():
+            raise ValueError(f"no results file at {path}.")
+    frames = [ResultsStore(path).read() for path in paths]
+    results = pd.concat(frames, ignore_index=True).drop_duplicates("key", keep="last")
+    print(write_report(results.reset_index(drop=True), args.output or paths[0].parent, tie=args.tie))
     return 0
 
 
