@@ -118,7 +118,8 @@ def _cmd_report(args) -> int:
             raise ValueError(f"no results file at {path}.")
     frames = [ResultsStore(path).read() for path in paths]
     results = pd.concat(frames, ignore_index=True).drop_duplicates("key", keep="last")
-    print(write_report(results.reset_index(drop=True), args.output or paths[0].parent, tie=args.tie))
+    output = args.output or paths[0].parent
+    print(write_report(results.reset_index(drop=True), output, tie=args.tie))
     return 0
 
 
