@@ -73,6 +73,13 @@ def _glorot_(tensor: torch.Tensor, fan_in: int, fan_out: int) -> None:
     nn.init.uniform_(tensor, -bound, bound)
 
 
+def _per_layer(rnn: nn.RNNBase):
+    """``(weight_ih, weight_hh, bias_ih, bias_hh)`` of each layer of a GRU or LSTM."""
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    for k in range(rnn.num_layers):
+        yield tuple(getattr(rnn, f"{name}_l{k}") for name in names)
+
+
 @torch.no_grad()
 def tensorflow_init_(module: nn.Module) -> nn.Module:
     """Re-initialise ``module``'s layers in place as TensorFlow 1 initialises them.
@@ -99,25 +106,21 @@ def tensorflow_init_(module: nn.Module) -> nn.Module:
     for layer in module.modules():
         if isinstance(layer, nn.GRU):
             hidden = layer.hidden_size
-            for k in range(layer.num_layers):
-                w_ih, w_hh = getattr(layer, f"weight_ih_l{k}"), getattr(layer, f"weight_hh_l{k}")
+            for w_ih, w_hh, b_ih, b_hh in _per_layer(layer):
                 fan_in = w_ih.shape[1] + hidden
                 for weight in (w_ih, w_hh):
                     _glorot_(weight[: 2 * hidden], fan_in, 2 * hidden)
                     _glorot_(weight[2 * hidden :], fan_in, hidden)
-                b_ih, b_hh = getattr(layer, f"bias_ih_l{k}"), getattr(layer, f"bias_hh_l{k}")
                 nn.init.zeros_(b_hh)
                 nn.init.zeros_(b_ih)
                 b_ih[: 2 * hidden] = 1.0
         elif isinstance(layer, nn.LSTM):
             hidden = layer.hidden_size
-            for k in range(layer.num_layers):
-                w_ih, w_hh = getattr(layer, f"weight_ih_l{k}"), getattr(layer, f"weight_hh_l{k}")
+            for w_ih, w_hh, b_ih, b_hh in _per_layer(layer):
                 fan_in = w_ih.shape[1] + hidden
                 _glorot_(w_ih, fan_in, 4 * hidden)
                 _glorot_(w_hh, fan_in, 4 * hidden)
-                nn.init.zeros_(getattr(layer, f"bias_hh_l{k}"))
-                b_ih = getattr(layer, f"bias_ih_l{k}")
+                nn.init.zeros_(b_hh)
                 nn.init.zeros_(b_ih)
                 b_ih[hidden : 2 * hidden] = 1.0  # PyTorch's gate order: i, f, g, o
         elif isinstance(layer, LayerNormLSTM):

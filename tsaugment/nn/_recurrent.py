@@ -144,7 +144,8 @@ class RecurrentStack(nn.Module):
                 if not tied or width != hidden_size:
                     blocks.append(_layer(cell, width, hidden_size, 1))
                     continue
-                shared = shared or _layer(cell, width, hidden_size, 1)
+                if shared is None:  # (an nn.Sequential of no layers would be falsy)
+                    shared = _layer(cell, width, hidden_size, 1)
                 blocks.append(shared)  # the same module again: parameters counted once
             self.layers = nn.Sequential(*blocks)
         else:
