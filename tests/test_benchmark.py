@@ -12,12 +12,15 @@ import pandas as pd
 import pytest
 
 from tsaugment.benchmark import (
+    Cell,
     ResultsStore,
     make_augmenter,
     nemenyi_cd,
     resolve_budget,
     run_benchmark,
+    run_cell,
     summarise,
+    synthetic_path,
     write_report,
 )
 from tsaugment.cli import main
@@ -123,6 +126,49 @@ def test_grid_runs_pairs_seeds_and_resumes(tmp_path):
     again = run_benchmark(["GunPoint"], augmenters=["jitter"], output=tmp_path, **FAST)
     assert len(again) == 4  # nothing ran twice
     assert len(pd.read_csv(tmp_path / "results.csv")) == 4
+
+
+def _count_augmenter_fits(monkeypatch) -> list:
+    from tsaugment.augment import Augmenter
+
+    calls, fit_resample = [], Augmenter.fit_resample
+
+    def counted(self, X, y):
+        calls.append(type(self.generator).__name__)
+        return fit_resample(self, X, y)
+
+    monkeypatch.setattr(Augmenter, "fit_resample", counted)
+    return calls
+
+
+def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkeypatch):
+    fits = _count_augmenter_fits(monkeypatch)
+    grid = dict(augmenters=["jitter"], seeds=[0], budget="smoke", verbose=False)
+    results = run_benchmark(["GunPoint"], classifiers=["knn", "resnet"], output=tmp_path, **grid)
+    assert set(results["status"]) == {"ok"} and len(results) == 4
+    assert len(fits) == 1  # one jitter fit serves both classifiers
+    jitter = results.query("augmenter == 'jitter'")
+    assert jitter["generator_fit_time"].nunique() == 1 and (jitter["n_synthetic"] == 50).all()
+    cell = Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke")
+    with np.load(synthetic_path(tmp_path / "synthetic", cell)) as saved:
+        assert saved["X"].shape == (50, 1, 150) and len(saved["y"]) == 50
+
+    # the saved set is the one a fresh fit makes: same seed, same series, same score
+    fresh = run_benchmark(
+        ["GunPoint"], classifiers=["knn"], output=tmp_path / "f", reuse_synthetic=False, **grid
+    )
+    assert len(fits) == 2 and not (tmp_path / "f" / "synthetic").exists()
+    pair = jitter.merge(fresh, on="key", suffixes=("_saved", "_fresh"))
+    assert len(pair) == 1 and pair["accuracy_saved"].item() == pair["accuracy_fresh"].item()
+
+    # a set saved from other training data is refitted, not trusted
+    other = dict(np.load(synthetic_path(tmp_path / "synthetic", cell)))
+    np.savez(synthetic_path(tmp_path / "synthetic", cell), **{**other, "fingerprint": "other"})
+    assert run_cell(cell, synthetic_dir=tmp_path / "synthetic")["status"] == "ok"
+    assert len(fits) == 3
+
+    run_benchmark(["GunPoint"], classifiers=["knn"], output=tmp_path, resume=False, **grid)
+    assert len(fits) == 4  # a fresh start deletes the saved sets and refits
 
 
 def test_dask_backend_with_a_local_cluster(tmp_path):

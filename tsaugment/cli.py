@@ -54,7 +54,17 @@ def _add_benchmark(sub):
     p.add_argument("--n-jobs", type=int, default=1, help="cells run in parallel")
     p.add_argument("--backend", choices=BACKENDS, default="joblib")
     p.add_argument("--scheduler", help="Dask scheduler or Ray cluster address (default: local)")
-    p.add_argument("--no-resume", action="store_true", help="start a new results file")
+    p.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="start a new results file (and delete the saved synthetic sets)",
+    )
+    p.add_argument(
+        "--no-reuse-synthetic",
+        action="store_true",
+        help="fit the augmenter in every cell instead of saving each synthetic set under "
+        "OUTPUT/synthetic and training every classifier on it",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_benchmark)
 
@@ -81,6 +91,7 @@ def _cmd_benchmark(args) -> int:
         backend=args.backend,
         scheduler=args.scheduler,
         resume=not args.no_resume,
+        reuse_synthetic=not args.no_reuse_synthetic,
         verbose=not args.quiet,
     )
     print(write_report(results, args.output))

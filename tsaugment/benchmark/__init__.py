@@ -1,6 +1,6 @@
 """The UCR augmentation benchmark: grid runner, results store and report."""
 
-from ._grid import BACKENDS, Cell, run_benchmark, run_cell
+from ._grid import BACKENDS, Cell, run_benchmark, run_cell, synthetic_path
 from ._registry import (
     AUGMENTERS,
     BUDGETS,
@@ -26,5 +26,6 @@ __all__ = [
     "run_benchmark",
     "run_cell",
     "summarise",
+    "synthetic_path",
     "write_report",
 ]

@@ -7,8 +7,10 @@ originals plus the synthetic series, and scores it on the test split. The baseli
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
+import shutil
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -21,7 +23,7 @@ from tqdm.auto import tqdm
 from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
 from ._store import ResultsStore
 
-__all__ = ["Cell", "run_cell", "run_benchmark", "BACKENDS"]
+__all__ = ["Cell", "run_cell", "run_benchmark", "synthetic_path", "BACKENDS"]
 
 BACKENDS = ("joblib", "dask", "ray")
 
@@ -58,7 +60,76 @@ def _load_split(dataset: str, root, split: str):
     return X, y
 
 
-def run_cell(cell: Cell, root=None, torch_threads: int | None = None) -> dict:
+def synthetic_path(folder, cell: Cell) -> Path:
+    """File of the synthetic set a cell trains on, under ``folder``.
+
+    Cells that differ only in their classifier share it: the augmenter is fitted once
+    per data set, augmenter, seed, ratio and budget.
+    """
+    return Path(folder) / (
+        f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}__{cell.budget}.npz"
+    )
+
+
+def _fingerprint(X, y) -> str:
+    digest = hashlib.sha1(np.ascontiguousarray(X).tobytes())
+    digest.update(np.asarray(y).astype(str).tobytes())
+    return digest.hexdigest()
+
+
+def _load_synthetic(path: Path, fingerprint: str):
+    """The saved synthetic set, or None when missing, unreadable or made from other data."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["fingerprint"]) != fingerprint:
+                return None
+            return (
+                saved["X"],
+                saved["y"],
+                float(saved["fit_time"]),
+                float(saved["sample_time"]),
+            )
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _save_synthetic(path: Path, fingerprint: str, X, y, fit_time, sample_time) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.npz")  # np.savez keeps .npz
+    np.savez(
+        partial,
+        X=X,
+        y=np.asarray(y).astype(str),
+        fingerprint=fingerprint,
+        fit_time=fit_time,
+        sample_time=sample_time,
+    )
+    os.replace(partial, path)  # whole or absent, even if killed mid-write
+
+
+def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
+    """Originals plus synthetic series, reusing a saved synthetic set when there is one."""
+    from ..augment import Augmenter
+
+    path = fingerprint = None
+    if synthetic_dir is not None:
+        path, fingerprint = synthetic_path(synthetic_dir, cell), _fingerprint(X_train, y_train)
+        saved = _load_synthetic(path, fingerprint) if path.exists() else None
+        if saved is not None:
+            X_syn, y_syn, fit_time, sample_time = saved
+            X_fit = np.concatenate([X_train, X_syn.astype(X_train.dtype, copy=False)])
+            y_fit = np.concatenate([y_train, y_syn.astype(y_train.dtype, copy=False)])
+            return X_fit, y_fit, fit_time, sample_time
+    sampler = Augmenter(generator, ratio=cell.ratio, random_state=cell.seed)
+    X_fit, y_fit = sampler.fit_resample(X_train, y_train)
+    fit_time, sample_time = sampler.fit_time_, sampler.sample_time_
+    if path is not None:
+        n = len(X_train)
+        _save_synthetic(path, fingerprint, X_fit[n:], y_fit[n:], fit_time, sample_time)
+    return X_fit, y_fit, fit_time, sample_time
+
+
+def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_dir=None) -> dict:
     """Run one cell and return its results row (errors are recorded, not raised).
 
     Parameters
@@ -68,6 +139,11 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None) -> dict:
         Folder of UCR data sets (see :func:`tsaugment.datasets.load_ucr`).
     torch_threads : int, optional
         Threads torch may use in this process (set when cells run in parallel).
+    synthetic_dir : str or os.PathLike, optional
+        Folder where the cell's synthetic set is saved (see :func:`synthetic_path`),
+        and read back instead of refitting the augmenter when it is already there and
+        was made from the same training data. Its recorded fit and sample times are
+        those of the run that made it. None fits the augmenter every time.
 
     Returns
     -------
@@ -89,11 +165,9 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None) -> dict:
         classifier = make_classifier(cell.classifier, settings, cell.seed)
         X_fit, y_fit, fit_time, sample_time = X_train, y_train, 0.0, 0.0
         if generator is not None:
-            from ..augment import Augmenter
-
-            sampler = Augmenter(generator, ratio=cell.ratio, random_state=cell.seed)
-            X_fit, y_fit = sampler.fit_resample(X_train, y_train)
-            fit_time, sample_time = sampler.fit_time_, sampler.sample_time_
+            X_fit, y_fit, fit_time, sample_time = _augment(
+                cell, generator, X_train, y_train, synthetic_dir
+            )
         start = time.perf_counter()
         classifier.fit(X_fit, y_fit)
         classifier_time = time.perf_counter() - start
@@ -152,6 +226,7 @@ def run_benchmark(
     backend="joblib",
     scheduler=None,
     resume=True,
+    reuse_synthetic=True,
     verbose=True,
 ):
     """Run the grid, appending each finished cell to ``output/results.csv``.
@@ -184,7 +259,17 @@ def run_benchmark(
         Cluster address for the Dask or Ray backends.
     resume : bool, default=True
         Skip cells already finished in the results file (a rerun after a crash
-        completes the grid; failed cells are tried again); ``False`` starts a new file.
+        completes the grid; failed cells are tried again); ``False`` starts a new file
+        and deletes the saved synthetic sets.
+    reuse_synthetic : bool, default=True
+        Save each synthetic set under ``output/synthetic/`` and train every classifier
+        of the grid on it, so that an augmenter is fitted once per data set, seed,
+        ratio and budget however many classifiers there are, and a resumed run does
+        not refit it. Baseline and augmented cells then also share their synthetic
+        series across classifiers. A saved set made from other training data is
+        refitted; one made by older code is not, so start afresh
+        (``resume=False``) after changing a generator. With a remote Dask or Ray
+        cluster the folder must be one the workers share.
     verbose : bool, default=True
         Progress bar over cells.
 
@@ -202,8 +287,11 @@ def run_benchmark(
     if "none" not in augmenters:
         augmenters = ["none", *augmenters]
     store = ResultsStore(Path(output) / "results.csv")
-    if not resume and store.path.exists():
-        store.path.unlink()
+    synthetic_dir = Path(output) / "synthetic" if reuse_synthetic else None
+    if not resume:
+        if store.path.exists():
+            store.path.unlink()
+        shutil.rmtree(Path(output) / "synthetic", ignore_errors=True)
     done = store.done_keys()
     cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget)
     todo = [c for c in cells if c.key not in done]
@@ -215,7 +303,7 @@ def run_benchmark(
         desc="cells",
         unit="cell",
     )
-    for row in _execute(todo, root, n_jobs, backend, scheduler, threads):
+    for row in _execute(todo, root, n_jobs, backend, scheduler, threads, synthetic_dir):
         store.append(row)
         bar.update(1)
         if row["status"] != "ok":
@@ -224,25 +312,25 @@ def run_benchmark(
     return store.read()
 
 
-def _execute(cells, root, n_jobs, backend, scheduler, threads):
+def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir):
     """Yield result rows as cells finish, on the chosen backend."""
     if not cells:
         return
     if backend == "dask":
-        yield from _execute_dask(cells, root, n_jobs, scheduler, threads)
+        yield from _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir)
     elif backend == "ray":
-        yield from _execute_ray(cells, root, scheduler, threads)
+        yield from _execute_ray(cells, root, scheduler, threads, synthetic_dir)
     elif n_jobs == 1:
         for cell in cells:
-            yield run_cell(cell, root)
+            yield run_cell(cell, root, synthetic_dir=synthetic_dir)
     else:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-        yield from parallel(delayed(run_cell)(c, root, threads) for c in cells)
+        yield from parallel(delayed(run_cell)(c, root, threads, synthetic_dir) for c in cells)
 
 
-def _execute_dask(cells, root, n_jobs, scheduler, threads):
+def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as err:
@@ -257,7 +345,14 @@ def _execute_dask(cells, root, n_jobs, scheduler, threads):
         )
         client = Client(cluster)
     try:
-        futures = client.map(run_cell, cells, root=root, torch_threads=threads, pure=False)
+        futures = client.map(
+            run_cell,
+            cells,
+            root=root,
+            torch_threads=threads,
+            synthetic_dir=synthetic_dir,
+            pure=False,
+        )
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -266,7 +361,7 @@ def _execute_dask(cells, root, n_jobs, scheduler, threads):
             cluster.close()
 
 
-def _execute_ray(cells, root, scheduler, threads):
+def _execute_ray(cells, root, scheduler, threads, synthetic_dir):
     try:
         import ray
     except ImportError as err:
@@ -278,7 +373,7 @@ def _execute_ray(cells, root, scheduler, threads):
         ray.init(address=scheduler, ignore_reinit_error=True, log_to_driver=False)
     try:
         remote = ray.remote(run_cell)
-        pending = [remote.remote(c, root, threads) for c in cells]
+        pending = [remote.remote(c, root, threads, synthetic_dir) for c in cells]
         while pending:
             finished, pending = ray.wait(pending, num_returns=1)
             yield ray.get(finished[0])
