@@ -74,6 +74,28 @@ def test_summary_pairs_gains_by_seed_and_counts_wins_ties_losses():
     assert acc.loc[("C", "jitter"), "std"] == pytest.approx(0.01)
 
 
+def test_ranks_use_only_data_sets_where_every_augmenter_has_a_result(tmp_path):
+    rows = []
+    for seed in (0, 1):
+        rows += [
+            _row("easy", "none", seed, 0.90),
+            _row("easy", "jitter", seed, 0.95),
+            _row("easy", "vae", seed, 0.99),
+            _row("hard", "none", seed, 0.60),
+            _row("hard", "jitter", seed, 0.50),  # vae failed on "hard"
+        ]
+    tables = summarise(pd.DataFrame(rows))
+    ranks = tables["ranks"].set_index("augmenter")
+    assert ranks.loc["vae", "avg_rank"] == 1 and ranks.loc["jitter", "avg_rank"] == 2
+    assert (ranks["n_datasets"] == 1).all()
+    assert tables["left_out"] == {"knn": ["hard"]}
+    # gains and wins/ties/losses still use every data set an augmenter has
+    wtl = tables["wtl"].set_index("augmenter")
+    assert wtl.loc["jitter", "n_datasets"] == 2 and wtl.loc["jitter", "losses"] == 1
+    markdown = write_report(pd.DataFrame(rows), tmp_path)
+    assert "Left out of the ranks, as some augmenter has no result there: hard." in markdown
+
+
 def test_nemenyi_critical_difference_matches_demsar():
     # Demsar (2006): k=4 methods on N=14 data sets, CD = 2.569 * sqrt(4*5/(6*14)) = 1.25
     assert nemenyi_cd(4, 14) == pytest.approx(1.2536, abs=1e-3)

@@ -9,8 +9,11 @@ Definitions, so that figures mean the same in every report:
   ``+tie``, within ``±tie``, or below ``-tie`` (``tie`` = 0.005, half a percentage
   point, unless given);
 - ranks: per data set and classifier, the augmenters (baseline included) ranked by
-  seed-averaged accuracy (1 = best, ties share the mean rank), averaged over data
-  sets; the critical difference is Nemenyi's at alpha = 0.05 (Demšar, 2006).
+  seed-averaged accuracy (1 = best, ties share the mean rank), averaged over the data
+  sets on which every augmenter of that classifier has a result (the Friedman and
+  Nemenyi tests need complete blocks: a method missing on a hard data set would
+  otherwise be ranked on easier ground); the critical difference is Nemenyi's at
+  alpha = 0.05 (Demšar, 2006), over those data sets.
 """
 
 from __future__ import annotations
@@ -61,7 +64,9 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
     tables : dict
         ``"accuracy"`` (mean ± std per data set, classifier, augmenter),
         ``"gain"`` (seed-paired gain per data set), ``"wtl"`` (per classifier and
-        augmenter: mean gain, wins, ties, losses), ``"ranks"`` (average ranks).
+        augmenter: mean gain, wins, ties, losses), ``"ranks"`` (average ranks over
+        the complete data sets, with their number in ``"n_datasets"``), ``"left_out"``
+        (per classifier, the data sets left out of the ranks for a missing augmenter).
     """
     ok = results[results["status"] == "ok"].copy()
     ok["accuracy"] = ok["accuracy"].astype(float)
@@ -96,12 +101,24 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
         if len(gain)
         else pd.DataFrame(columns=["classifier", "augmenter", "mean_gain", "wins", "ties"])
     )
-    ranks = stats.copy()
+    methods = stats.groupby("classifier")["augmenter"].transform("nunique")
+    present = stats.groupby(["dataset", "classifier"])["augmenter"].transform("nunique")
+    complete = present == methods
+    left_out = stats[~complete].groupby("classifier")["dataset"].unique().map(sorted).to_dict()
+    ranks = stats[complete].copy()
     ranks["rank"] = ranks.groupby(["dataset", "classifier"])["mean"].rank(ascending=False)
     avg_ranks = (
-        ranks.groupby(["classifier", "augmenter"])["rank"].mean().reset_index(name="avg_rank")
+        ranks.groupby(["classifier", "augmenter"])
+        .agg(avg_rank=("rank", "mean"), n_datasets=("dataset", "nunique"))
+        .reset_index()
     )
-    return {"accuracy": stats, "gain": gain, "wtl": wtl, "ranks": avg_ranks}
+    return {
+        "accuracy": stats,
+        "gain": gain,
+        "wtl": wtl,
+        "ranks": avg_ranks,
+        "left_out": left_out,
+    }
 
 
 def _accuracy_markdown(stats: pd.DataFrame) -> str:
@@ -152,13 +169,20 @@ def write_report(results: pd.DataFrame, output, *, tie: float = 0.005) -> str:
         "",
     ]
     for clf, group in tables["ranks"].groupby("classifier"):
-        n_data = tables["accuracy"].query("classifier == @clf")["dataset"].nunique()
+        n_data = int(group["n_datasets"].max())
         cd = nemenyi_cd(len(group), n_data)
         note = (
             f"Nemenyi critical difference {cd:.2f} over {n_data} data sets."
             if n_data >= 2 and np.isfinite(cd)
             else "(a critical difference needs at least 2 data sets and at most 10 methods)"
         )
+        missing = tables["left_out"].get(clf, [])
+        if missing:
+            note += (
+                f" Left out of the ranks, as some augmenter has no result there: "
+                f"{', '.join(missing)}."
+            )
+        group = group.drop(columns="n_datasets")
         lines += [
             f"{clf}: {note}",
             "",
@@ -210,7 +234,7 @@ def _plot_ranks(tables: dict, path: Path) -> None:
     )
     for ax, clf in zip(axes[:, 0], classifiers):
         group = ranks[ranks["classifier"] == clf].sort_values("avg_rank")
-        n_data = tables["accuracy"].query("classifier == @clf")["dataset"].nunique()
+        n_data = int(group["n_datasets"].max())
         cd = nemenyi_cd(len(group), n_data)
         ax.scatter(group["avg_rank"], np.zeros(len(group)), zorder=3)
         for i, (name, rank) in enumerate(zip(group["augmenter"], group["avg_rank"])):
