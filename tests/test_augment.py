@@ -20,7 +20,7 @@ from tsaugment import (
     ResNetClassifier,
     ScalingAugmenter,
 )
-from tsaugment.augment import synthetic_counts
+from tsaugment.augment import hold_out_validation, synthetic_counts
 from tsaugment.classifiers import SktimeClassifier, as_sklearn_classifier
 from tsaugment.datasets import load_ucr
 
@@ -156,13 +156,27 @@ def test_augmented_classifier_in_sklearn_pipeline_never_generates_at_predict(gun
     assert CALLS == {"fit": 1, "sample": 1}
     fitted = pipe[-1]
     assert isinstance(fitted.classifier_, ResNetClassifier)
-    assert fitted.n_synthetic_.sum() == 12
+    assert fitted.n_synthetic_.sum() == 10  # half of the 19 series not held out for validation
     pred = pipe.predict(X_test)
     proba = pipe.predict_proba(X_test)
     pipe.score(X_test, y_test)
     assert CALLS == {"fit": 1, "sample": 1}, "the generator ran at predict time"
     assert set(pred) <= {"1", "2"} and pred.dtype.kind == "U"
     assert proba.shape == (40, 2)
+
+
+def test_augmented_classifier_holds_resnet_validation_out_before_augmenting(gunpoint):
+    X, y, _, _ = gunpoint
+    CALLS.clear()
+    clf = AugmentedClassifier(SpyJitter(), tiny_resnet(), ratio=1.0, random_state=0).fit(X, y)
+    assert clf.classifier_.monitor_ == "validation"
+    assert clf.n_synthetic_.sum() == 19  # 24 originals, 5 of them held out for validation
+    X_kept, y_kept, params = hold_out_validation(clf.classifier_, X, y)
+    X_val, y_val = params["validation_data"]
+    assert len(X_kept) == 19 and len(X_val) == 5 and set(y_val) == {"1", "2"}
+    seen = {x.tobytes() for x in X_kept}
+    assert not any(x.tobytes() in seen for x in X_val)  # the generator never saw them
+    assert hold_out_validation(minirocket(), X, y)[2] == {}  # no split of its own
 
 
 def test_augmented_classifier_adapts_sktime_minirocket(gunpoint):

@@ -24,6 +24,7 @@ from tsaugment.benchmark import (
     write_report,
 )
 from tsaugment.cli import main
+from tsaugment.datasets import load_ucr
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = dict(classifiers=["knn"], seeds=[0, 1], budget="smoke", verbose=False)
@@ -166,13 +167,16 @@ def _count_augmenter_fits(monkeypatch) -> list:
 def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkeypatch):
     fits = _count_augmenter_fits(monkeypatch)
     grid = dict(augmenters=["jitter"], seeds=[0], budget="smoke", verbose=False)
-    results = run_benchmark(["GunPoint"], classifiers=["knn", "resnet"], output=tmp_path, **grid)
+    results = run_benchmark(["GunPoint"], classifiers=["knn", "rocket"], output=tmp_path, **grid)
     assert set(results["status"]) == {"ok"} and len(results) == 4
     assert len(fits) == 1  # one jitter fit serves both classifiers
     jitter = results.query("augmenter == 'jitter'")
     assert jitter["generator_fit_time"].nunique() == 1 and (jitter["n_synthetic"] == 50).all()
     cell = Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke")
-    with np.load(synthetic_path(tmp_path / "synthetic", cell)) as saved:
+    assert len(list((tmp_path / "synthetic").glob("*.npz"))) == 1
+    X_train, y_train = load_ucr("GunPoint", split="train")
+    saved_path = synthetic_path(tmp_path / "synthetic", cell, X_train, y_train)
+    with np.load(saved_path) as saved:
         assert saved["X"].shape == (50, 1, 150) and len(saved["y"]) == 50
 
     # the saved set is the one a fresh fit makes: same seed, same series, same score
@@ -184,13 +188,36 @@ def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkey
     assert len(pair) == 1 and pair["accuracy_saved"].item() == pair["accuracy_fresh"].item()
 
     # a set saved from other training data is refitted, not trusted
-    other = dict(np.load(synthetic_path(tmp_path / "synthetic", cell)))
-    np.savez(synthetic_path(tmp_path / "synthetic", cell), **{**other, "fingerprint": "other"})
+    other = dict(np.load(saved_path))
+    np.savez(saved_path, **{**other, "fingerprint": "other"})
     assert run_cell(cell, synthetic_dir=tmp_path / "synthetic")["status"] == "ok"
     assert len(fits) == 3
 
     run_benchmark(["GunPoint"], classifiers=["knn"], output=tmp_path, resume=False, **grid)
     assert len(fits) == 4  # a fresh start deletes the saved sets and refits
+
+
+def test_resnet_cells_validate_on_originals_held_out_before_augmenting(tmp_path, monkeypatch):
+    from tsaugment import ResNetClassifier
+
+    seen = []
+    fit = ResNetClassifier.fit
+
+    def recorded(self, X, y, validation_data=None):
+        seen.append((len(X), None if validation_data is None else validation_data[0]))
+        return fit(self, X, y, validation_data=validation_data)
+
+    monkeypatch.setattr(ResNetClassifier, "fit", recorded)
+    grid = dict(augmenters=["jitter"], classifiers=["resnet"], seeds=[0], budget="smoke")
+    results = run_benchmark(["GunPoint"], output=tmp_path, verbose=False, **grid)
+    assert set(results["status"]) == {"ok"}
+    (n_base, val_base), (n_aug, val_aug) = seen
+    assert n_base == 40 and n_aug == 80  # 40 originals kept, plus one variant each
+    assert len(val_base) == 10 and np.array_equal(val_base, val_aug)  # same real series
+    X_train, _ = load_ucr("GunPoint", split="train")
+    assert all(any(np.array_equal(v, x) for x in X_train) for v in val_aug)
+    jitter = results.query("augmenter == 'jitter'")
+    assert (jitter["n_synthetic"] == 40).all() and (jitter["n_train"] == 50).all()
 
 
 def test_dask_backend_with_a_local_cluster(tmp_path):

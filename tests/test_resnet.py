@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 from test_common import make_data
 
 from tsaugment import ResNetClassifier
@@ -49,6 +50,35 @@ def test_too_few_series_per_class_falls_back_to_training_loss():
     assert clf.predict_proba(X).shape == (len(X), 3)
     no_val = ResNetClassifier(n_epochs=2, validation_size=0.0, device="cpu").fit(X, y)
     assert no_val.monitor_ == "train"
+
+
+def test_validation_data_stands_in_for_the_split_fit_would_make():
+    X, y = make_data(n_per_class=8, labels=("cat", "dog"))
+    clf = ResNetClassifier(n_epochs=3, device="cpu", random_state=0)
+    train_idx, val_idx = clf.validation_split(y)
+    assert len(val_idx) == 4 and sorted(y[val_idx]) == ["cat", "cat", "dog", "dog"]
+    assert np.array_equal(np.sort(np.r_[train_idx, val_idx]), np.arange(16))
+    inside = clone(clf).fit(X, y)
+    given = clone(clf).fit(X[train_idx], y[train_idx], validation_data=(X[val_idx], y[val_idx]))
+    assert given.monitor_ == "validation"
+    np.testing.assert_allclose(
+        given.history_["train"]["val_loss"], inside.history_["train"]["val_loss"], rtol=1e-6
+    )
+    assert clone(clf).set_params(validation_size=0.0).validation_split(y)[1] is None
+
+
+@pytest.mark.parametrize(
+    ("validation_data", "message"),
+    [
+        ("not a pair", "must be a pair"),
+        ((np.zeros((2, 2, 16)), ["cat", "bird"]), "classes not in y: \\['bird'\\]"),
+        ((np.zeros((2, 3, 16)), ["cat", "dog"]), "X_val has 3 channels"),
+    ],
+)
+def test_bad_validation_data_is_named(validation_data, message):
+    X, y = make_data(n_per_class=4, labels=("cat", "dog"))
+    with pytest.raises(ValueError, match=message):
+        ResNetClassifier(n_epochs=1, device="cpu").fit(X, y, validation_data=validation_data)
 
 
 def test_early_stopping_restores_best_weights():

@@ -45,7 +45,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import check_X, check_y
 from .classifiers import as_sklearn_classifier
 
-__all__ = ["Augmenter", "AugmentedClassifier", "synthetic_counts"]
+__all__ = ["Augmenter", "AugmentedClassifier", "hold_out_validation", "synthetic_counts"]
 
 _STRATEGIES = ("proportional", "balance")
 _METHODS = ("sample", "transform")
@@ -282,12 +282,53 @@ class Augmenter(BaseEstimator):
         return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
 
 
+def hold_out_validation(classifier, X, y):
+    """Set aside the classifier's validation series before the data are augmented.
+
+    A classifier that picks its weights on a validation split of its training data
+    (one with ``validation_split(y)`` and ``fit(X, y, validation_data=...)``, such as
+    :class:`tsaugment.ResNetClassifier`) must not find synthetic variants of its
+    validation series among its training series: the validation loss would then be a
+    training loss. So the split is made on the originals, the generator is fitted on
+    the rest, and the held-out originals are passed to ``fit``. Baseline and
+    augmented runs of the same seed then validate on the same real series.
+
+    Parameters
+    ----------
+    classifier : estimator
+    X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+    y : array-like of shape (n_cases,)
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_train, n_channels, n_timepoints)
+        The series to augment and train on (all of ``X`` when nothing is held out).
+    y_train : ndarray of shape (n_train,)
+    fit_params : dict
+        ``{"validation_data": (X_val, y_val)}``, or empty for a classifier without a
+        validation split (or when its split cannot be made).
+    """
+    X = check_X(X)
+    y = check_y(y, X.shape[0])
+    split = getattr(classifier, "validation_split", None)
+    if split is None:
+        return X, y, {}
+    train_idx, val_idx = split(y)
+    if val_idx is None:
+        return X, y, {}
+    return X[train_idx], y[train_idx], {"validation_data": (X[val_idx], y[val_idx])}
+
+
 class AugmentedClassifier(ClassifierMixin, BaseEstimator):
     """A classifier trained on original plus synthetic series.
 
     ``fit`` augments the training data with an :class:`Augmenter` and fits the
     classifier on the result; ``predict``, ``predict_proba`` and ``score`` use the
-    fitted classifier only (the generator is never called after ``fit``).
+    fitted classifier only (the generator is never called after ``fit``). A
+    classifier that validates on a split of its training data (ResNetClassifier) gets
+    that split from the originals, held out before augmenting (see
+    :func:`hold_out_validation`): the generator never sees those series and the
+    ratio applies to the rest.
 
     Parameters
     ----------
@@ -375,13 +416,14 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
             method=self.method,
             random_state=seed,
         )
-        X_res, y_res = augmenter.fit_resample(X, y)
         classifier = clone(as_sklearn_classifier(self.classifier))
         if self.random_state is not None:
             _seed_random_states(classifier, rs)
+        X, y, fit_params = hold_out_validation(classifier, X, y)
+        X_res, y_res = augmenter.fit_resample(X, y)
         self.generator_ = augmenter.generator_
         self.n_synthetic_ = augmenter.n_synthetic_
-        self.classifier_ = classifier.fit(X_res, y_res)
+        self.classifier_ = classifier.fit(X_res, y_res, **fit_params)
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
 

@@ -2,7 +2,10 @@
 
 Each cell fits the augmenter on the training split only, trains the classifier on the
 originals plus the synthetic series, and scores it on the test split. The baseline
-(augmenter ``"none"``) and every augmenter share seeds, so results pair by seed.
+(augmenter ``"none"``) and every augmenter share seeds, so results pair by seed. A
+classifier that validates on a split of its training data (ResNet's early stopping)
+has that split held out of the originals first: the augmenter is fitted on the rest,
+and baseline and augmented cells of a seed validate on the same real series.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
+from ..augment import hold_out_validation
 from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
 from ._store import ResultsStore
 
@@ -60,14 +64,17 @@ def _load_split(dataset: str, root, split: str):
     return X, y
 
 
-def synthetic_path(folder, cell: Cell) -> Path:
+def synthetic_path(folder, cell: Cell, X, y) -> Path:
     """File of the synthetic set a cell trains on, under ``folder``.
 
-    Cells that differ only in their classifier share it: the augmenter is fitted once
-    per data set, augmenter, seed, ratio and budget.
+    Cells that differ only in their classifier share it when their augmenter is fitted
+    on the same series ``(X, y)`` (a classifier that holds out validation series fits
+    it on fewer: see :func:`tsaugment.augment.hold_out_validation`), so the augmenter
+    is fitted once per data set, seed, ratio, budget and training series.
     """
     return Path(folder) / (
-        f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}__{cell.budget}.npz"
+        f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}"
+        f"__{cell.budget}__{_fingerprint(X, y)[:12]}.npz"
     )
 
 
@@ -113,7 +120,8 @@ def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
 
     path = fingerprint = None
     if synthetic_dir is not None:
-        path, fingerprint = synthetic_path(synthetic_dir, cell), _fingerprint(X_train, y_train)
+        path = synthetic_path(synthetic_dir, cell, X_train, y_train)
+        fingerprint = _fingerprint(X_train, y_train)
         saved = _load_synthetic(path, fingerprint) if path.exists() else None
         if saved is not None:
             X_syn, y_syn, fit_time, sample_time = saved
@@ -163,18 +171,19 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
         X_test, y_test = _load_split(cell.dataset, root, "test")
         generator = make_augmenter(cell.augmenter, settings, cell.seed)
         classifier = make_classifier(cell.classifier, settings, cell.seed)
-        X_fit, y_fit, fit_time, sample_time = X_train, y_train, 0.0, 0.0
+        X_own, y_own, fit_params = hold_out_validation(classifier, X_train, y_train)
+        X_fit, y_fit, fit_time, sample_time = X_own, y_own, 0.0, 0.0
         if generator is not None:
             X_fit, y_fit, fit_time, sample_time = _augment(
-                cell, generator, X_train, y_train, synthetic_dir
+                cell, generator, X_own, y_own, synthetic_dir
             )
         start = time.perf_counter()
-        classifier.fit(X_fit, y_fit)
+        classifier.fit(X_fit, y_fit, **fit_params)
         classifier_time = time.perf_counter() - start
         pred = classifier.predict(X_test)
         row.update(
             n_train=len(X_train),
-            n_synthetic=len(X_fit) - len(X_train),
+            n_synthetic=len(X_fit) - len(X_own),
             n_test=len(X_test),
             accuracy=accuracy_score(y_test, pred),
             balanced_accuracy=balanced_accuracy_score(y_test, pred),

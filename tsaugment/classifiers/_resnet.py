@@ -6,7 +6,10 @@ cross-entropy, batch size 16, the learning rate halved when the monitored loss s
 improving, the best weights kept) with one change that matters for honest
 evaluation: the monitored loss is that of a stratified validation split of the
 *training* data (the original Keras code monitors the training loss), and training
-stops early when it has not improved for ``patience`` epochs.
+stops early when it has not improved for ``patience`` epochs. ``fit`` also takes the
+validation series explicitly (``validation_data``), which is how
+:class:`tsaugment.AugmentedClassifier` and the benchmark keep synthetic series out of
+it: see :meth:`ResNetClassifier.validation_split`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._training import as_tensor, run_phase
-from .._validation import check_same_layout, check_X, check_y
+from .._validation import check_same_layout, check_X, check_y, seed_from_random_state
 from ..base import TorchEstimatorMixin
 from ..nn import TimeSeriesResNet
 
@@ -145,7 +148,34 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         return TimeSeriesResNet(self.n_channels_, self.n_classes_)
 
     # -- fit --------------------------------------------------------------------------
-    def fit(self, X, y):
+    def validation_split(self, y):
+        """Indices of the training and the validation series that ``fit`` would use.
+
+        For training on augmented data, hold the validation series out of the
+        originals *before* augmenting, and pass them to ``fit`` as
+        ``validation_data``: a synthetic variant of a validation series in the
+        training set would make the validation loss a training loss.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_cases,)
+            Labels of the original training series.
+
+        Returns
+        -------
+        train_idx : ndarray of int
+        val_idx : ndarray of int or None
+            A stratified ``ceil(validation_size * n_cases)`` of the series, drawn with
+            ``random_state`` (an int gives the split ``fit(X, y)`` makes), or None when
+            no split can be made (``validation_size=0``, a class with fewer than two
+            series, or fewer series than classes on either side).
+        """
+        self._check_params()
+        y = check_y(y, len(y))
+        classes, codes = np.unique(y, return_inverse=True)
+        return self._split(codes, len(classes), seed_from_random_state(self.random_state))
+
+    def fit(self, X, y, validation_data=None):
         """Train the network on labelled series.
 
         Parameters
@@ -154,6 +184,10 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             Training series.
         y : array-like of shape (n_cases,)
             Labels of any hashable type.
+        validation_data : tuple (X_val, y_val), optional
+            Series that guide early stopping and the choice of weights, in place of a
+            split of ``X`` (``validation_size`` is then unused and every series of
+            ``X`` is trained on). Their labels must be classes of ``y``.
 
         Returns
         -------
@@ -166,7 +200,10 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.n_classes_ = len(self.classes_)
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
         self._init_torch_state()
-        train_idx, val_idx = self._split(codes)
+        if validation_data is None:
+            train_idx, val_idx = self._split(codes, self.n_classes_, self.seed_)
+        else:
+            X, codes, train_idx, val_idx = self._append_validation(X, codes, validation_data)
         self.monitor_ = "train" if val_idx is None else "validation"
         with self._seeded():
             self.model_ = self._build_model().to(self.device_)
@@ -174,18 +211,38 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.model_.eval()
         return self
 
-    def _split(self, codes):
+    def _split(self, codes, n_classes, seed):
         """Stratified train/validation indices, or (all, None) when it cannot be done."""
         n = len(codes)
         n_val = math.ceil(self.validation_size * n)
         counts = np.bincount(codes)
-        k = self.n_classes_
+        k = n_classes
         if n_val == 0 or counts.min() < 2 or n_val < k or n - n_val < k:
             return np.arange(n), None
         train_idx, val_idx = train_test_split(
-            np.arange(n), test_size=n_val, stratify=codes, random_state=self.seed_
+            np.arange(n), test_size=n_val, stratify=codes, random_state=seed
         )
         return np.sort(train_idx), np.sort(val_idx)
+
+    def _append_validation(self, X, codes, validation_data):
+        """Training and given validation series in one array, with their indices."""
+        try:
+            X_val, y_val = validation_data
+        except (TypeError, ValueError):
+            raise ValueError("validation_data must be a pair (X_val, y_val).") from None
+        X_val = check_X(X_val, name="X_val")
+        check_same_layout(X_val, (self.n_channels_, self.n_timepoints_), name="X_val", what="X")
+        y_val = check_y(y_val, X_val.shape[0], name="y_val")
+        unknown = np.setdiff1d(y_val, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"y_val has classes not in y: {unknown.tolist()}; validation series must "
+                "belong to the classes trained on."
+            )
+        n, n_val = len(X), len(X_val)
+        X_all = np.concatenate([X, X_val.astype(X.dtype, copy=False)])
+        codes_all = np.concatenate([codes, np.searchsorted(self.classes_, y_val)])
+        return X_all, codes_all, np.arange(n), np.arange(n, n + n_val)
 
     def _train(self, X, codes, train_idx, val_idx):
         model, device = self.model_, self.device_
