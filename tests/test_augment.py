@@ -165,18 +165,41 @@ def test_augmented_classifier_in_sklearn_pipeline_never_generates_at_predict(gun
     assert proba.shape == (40, 2)
 
 
+class RecordingJitter(JitterAugmenter):
+    """Keeps, across clones, the series each fit was given."""
+
+    fitted_on: list = []
+
+    def fit(self, X, y=None):
+        RecordingJitter.fitted_on.append(np.asarray(X))
+        return super().fit(X, y)
+
+
 def test_augmented_classifier_holds_resnet_validation_out_before_augmenting(gunpoint):
     X, y, _, _ = gunpoint
-    CALLS.clear()
-    clf = AugmentedClassifier(SpyJitter(), tiny_resnet(), ratio=1.0, random_state=0).fit(X, y)
+    RecordingJitter.fitted_on.clear()
+    clf = AugmentedClassifier(RecordingJitter(), tiny_resnet(), ratio=1.0, random_state=0)
+    clf.fit(X, y)
     assert clf.classifier_.monitor_ == "validation"
     assert clf.n_synthetic_.sum() == 19  # 24 originals, 5 of them held out for validation
-    X_kept, y_kept, params = hold_out_validation(clf.classifier_, X, y)
-    X_val, y_val = params["validation_data"]
-    assert len(X_kept) == 19 and len(X_val) == 5 and set(y_val) == {"1", "2"}
-    seen = {x.tobytes() for x in X_kept}
+    (generator_saw,) = RecordingJitter.fitted_on
+    X_val, y_val = hold_out_validation(clf.classifier_, X, y)[2]["validation_data"]
+    assert len(generator_saw) == 19 and len(X_val) == 5 and set(y_val) == {"1", "2"}
+    seen = {x.tobytes() for x in generator_saw}
     assert not any(x.tobytes() in seen for x in X_val)  # the generator never saw them
     assert hold_out_validation(minirocket(), X, y)[2] == {}  # no split of its own
+
+
+def test_validation_hold_out_leaves_a_generator_two_series_per_class():
+    X = np.random.default_rng(0).normal(size=(20, 1, 8))
+    y = np.array(["a"] * 2 + ["b"] * 2 + ["c"] * 16)
+    resnet = ResNetClassifier(random_state=0)
+    _, y_kept, params = hold_out_validation(resnet, X, y, min_kept_per_class=2)
+    counts = dict(zip(*np.unique(y_kept, return_counts=True)))
+    assert counts["a"] == 2 and counts["b"] == 2  # not split: too few to lose one
+    assert set(params["validation_data"][1]) == {"c"}
+    _, y_plain, _ = hold_out_validation(resnet, X, y)
+    assert len(y_plain) < len(y_kept)  # without the minimum, a or b would lose one
 
 
 def test_augmented_classifier_adapts_sktime_minirocket(gunpoint):

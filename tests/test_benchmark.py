@@ -89,12 +89,17 @@ def test_ranks_use_only_data_sets_where_every_augmenter_has_a_result(tmp_path):
     ranks = tables["ranks"].set_index("augmenter")
     assert ranks.loc["vae", "avg_rank"] == 1 and ranks.loc["jitter", "avg_rank"] == 2
     assert (ranks["n_datasets"] == 1).all()
-    assert tables["left_out"] == {"knn": ["hard"]}
+    assert tables["left_out"] == {"knn": ["hard (no vae)"]}
     # gains and wins/ties/losses still use every data set an augmenter has
     wtl = tables["wtl"].set_index("augmenter")
     assert wtl.loc["jitter", "n_datasets"] == 2 and wtl.loc["jitter", "losses"] == 1
     markdown = write_report(pd.DataFrame(rows), tmp_path)
-    assert "Left out of the ranks, as some augmenter has no result there: hard." in markdown
+    assert "Left out of the ranks: hard (no vae)." in markdown
+    # an augmenter that failed everywhere leaves no complete data set, and says so
+    failed = [{**_row(d, "aae", 0, 0.0), "status": "error"} for d in ("easy", "hard")]
+    tables = summarise(pd.DataFrame(rows + failed))
+    assert tables["ranks"].empty
+    assert tables["left_out"]["knn"] == ["easy (no aae)", "hard (no aae, vae)"]
 
 
 def test_nemenyi_critical_difference_matches_demsar():
@@ -167,23 +172,27 @@ def _count_augmenter_fits(monkeypatch) -> list:
 def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkeypatch):
     fits = _count_augmenter_fits(monkeypatch)
     grid = dict(augmenters=["jitter"], seeds=[0], budget="smoke", verbose=False)
-    results = run_benchmark(["GunPoint"], classifiers=["knn", "rocket"], output=tmp_path, **grid)
-    assert set(results["status"]) == {"ok"} and len(results) == 4
-    assert len(fits) == 1  # one jitter fit serves both classifiers
-    jitter = results.query("augmenter == 'jitter'")
+    classifiers = ["knn", "rocket", "resnet"]
+    results = run_benchmark(["GunPoint"], classifiers=classifiers, output=tmp_path, **grid)
+    assert set(results["status"]) == {"ok"} and len(results) == 6
+    # one jitter fit serves knn and rocket; resnet's generator sees only the series it
+    # does not hold out for validation, so it has its own
+    assert len(fits) == 2
+    assert len(list((tmp_path / "synthetic").glob("*.npz"))) == 2
+    jitter = results.query("augmenter == 'jitter' and classifier != 'resnet'")
     assert jitter["generator_fit_time"].nunique() == 1 and (jitter["n_synthetic"] == 50).all()
     cell = Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke")
-    assert len(list((tmp_path / "synthetic").glob("*.npz"))) == 1
     X_train, y_train = load_ucr("GunPoint", split="train")
     saved_path = synthetic_path(tmp_path / "synthetic", cell, X_train, y_train)
     with np.load(saved_path) as saved:
-        assert saved["X"].shape == (50, 1, 150) and len(saved["y"]) == 50
+        assert saved["X"].shape == (50, 1, 150) and saved["y_codes"].shape == (50,)
 
     # the saved set is the one a fresh fit makes: same seed, same series, same score
     fresh = run_benchmark(
-        ["GunPoint"], classifiers=["knn"], output=tmp_path / "f", reuse_synthetic=False, **grid
+        ["GunPoint"], classifiers=["rocket"], output=tmp_path / "f", reuse_synthetic=False, **grid
     )
-    assert len(fits) == 2 and not (tmp_path / "f" / "synthetic").exists()
+    assert len(fits) == 3 and not (tmp_path / "f" / "synthetic").exists()
+    # rocket ran on the set knn's cell saved; here it runs on a fresh fit
     pair = jitter.merge(fresh, on="key", suffixes=("_saved", "_fresh"))
     assert len(pair) == 1 and pair["accuracy_saved"].item() == pair["accuracy_fresh"].item()
 
@@ -191,10 +200,10 @@ def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkey
     other = dict(np.load(saved_path))
     np.savez(saved_path, **{**other, "fingerprint": "other"})
     assert run_cell(cell, synthetic_dir=tmp_path / "synthetic")["status"] == "ok"
-    assert len(fits) == 3
+    assert len(fits) == 4
 
     run_benchmark(["GunPoint"], classifiers=["knn"], output=tmp_path, resume=False, **grid)
-    assert len(fits) == 4  # a fresh start deletes the saved sets and refits
+    assert len(fits) == 5  # a fresh start deletes the saved sets and refits
 
 
 def test_resnet_cells_validate_on_originals_held_out_before_augmenting(tmp_path, monkeypatch):

@@ -282,7 +282,7 @@ class Augmenter(BaseEstimator):
         return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
 
 
-def hold_out_validation(classifier, X, y):
+def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     """Set aside the classifier's validation series before the data are augmented.
 
     A classifier that picks its weights on a validation split of its training data
@@ -293,11 +293,21 @@ def hold_out_validation(classifier, X, y):
     the rest, and the held-out originals are passed to ``fit``. Baseline and
     augmented runs of the same seed then validate on the same real series.
 
+    Only the classifier object itself is asked: a Pipeline or a search wrapping
+    such a classifier gets nothing held out.
+
     Parameters
     ----------
     classifier : estimator
+        The classifier about to be fitted (its ``random_state`` fixes the split).
     X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        The original training series.
     y : array-like of shape (n_cases,)
+        Their labels.
+    min_kept_per_class : int, default=1
+        Fewest series of a class to keep for training (the generator's own minimum:
+        2 for TimeGAN, AVATAR and AAE). A class the split would leave with fewer
+        keeps all its series, and the validation set goes without it.
 
     Returns
     -------
@@ -305,8 +315,19 @@ def hold_out_validation(classifier, X, y):
         The series to augment and train on (all of ``X`` when nothing is held out).
     y_train : ndarray of shape (n_train,)
     fit_params : dict
-        ``{"validation_data": (X_val, y_val)}``, or empty for a classifier without a
-        validation split (or when its split cannot be made).
+        ``{"validation_data": (X_val, y_val)}`` with ``X_val`` of shape
+        ``(n_cases - n_train, n_channels, n_timepoints)``, or empty for a classifier
+        without a validation split (or when its split cannot be made).
+
+    Examples
+    --------
+    >>> from tsaugment import ResNetClassifier
+    >>> from tsaugment.augment import hold_out_validation
+    >>> from tsaugment.datasets import load_ucr
+    >>> X, y = load_ucr("GunPoint", split="train")
+    >>> X_train, y_train, params = hold_out_validation(ResNetClassifier(random_state=0), X, y)
+    >>> X_train.shape, params["validation_data"][0].shape
+    ((40, 1, 150), (10, 1, 150))
     """
     X = check_X(X)
     y = check_y(y, X.shape[0])
@@ -316,6 +337,14 @@ def hold_out_validation(classifier, X, y):
     train_idx, val_idx = split(y)
     if val_idx is None:
         return X, y, {}
+    classes, kept = np.unique(y[train_idx], return_counts=True)
+    short = set(classes[kept < min_kept_per_class]) | (set(np.unique(y)) - set(classes))
+    if short:
+        back = np.isin(y[val_idx], list(short))
+        train_idx = np.sort(np.concatenate([train_idx, val_idx[back]]))
+        val_idx = val_idx[~back]
+        if len(val_idx) == 0:
+            return X, y, {}
     return X[train_idx], y[train_idx], {"validation_data": (X[val_idx], y[val_idx])}
 
 
@@ -419,7 +448,9 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         classifier = clone(as_sklearn_classifier(self.classifier))
         if self.random_state is not None:
             _seed_random_states(classifier, rs)
-        X, y, fit_params = hold_out_validation(classifier, X, y)
+        X, y, fit_params = hold_out_validation(
+            classifier, X, y, min_kept_per_class=getattr(self.generator, "_min_class_size", 1)
+        )
         X_res, y_res = augmenter.fit_resample(X, y)
         self.generator_ = augmenter.generator_
         self.n_synthetic_ = augmenter.n_synthetic_

@@ -16,6 +16,8 @@ import os
 import shutil
 import time
 import traceback
+import uuid
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,6 +73,21 @@ def synthetic_path(folder, cell: Cell, X, y) -> Path:
     on the same series ``(X, y)`` (a classifier that holds out validation series fits
     it on fewer: see :func:`tsaugment.augment.hold_out_validation`), so the augmenter
     is fitted once per data set, seed, ratio, budget and training series.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+    cell : Cell
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        The series the augmenter is fitted on.
+    y : ndarray of shape (n_cases,)
+        Their labels.
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``folder/<dataset>__<augmenter>__seed<s>__ratio<r>__<budget>__<hash>.npz``,
+        the hash being that of ``(X, y)``.
     """
     return Path(folder) / (
         f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}"
@@ -84,29 +101,33 @@ def _fingerprint(X, y) -> str:
     return digest.hexdigest()
 
 
-def _load_synthetic(path: Path, fingerprint: str):
-    """The saved synthetic set, or None when missing, unreadable or made from other data."""
+def _load_synthetic(path: Path, fingerprint: str, classes):
+    """The saved synthetic set, or None when unreadable or made from other data.
+
+    Labels are stored as indices into ``classes`` (the sorted training labels, fixed
+    by the fingerprint), so they come back with the training labels' type.
+    """
     try:
         with np.load(path, allow_pickle=False) as saved:
             if str(saved["fingerprint"]) != fingerprint:
                 return None
             return (
                 saved["X"],
-                saved["y"],
+                classes[saved["y_codes"]],
                 float(saved["fit_time"]),
                 float(saved["sample_time"]),
             )
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, IndexError, EOFError, zipfile.BadZipFile):
         return None
 
 
-def _save_synthetic(path: Path, fingerprint: str, X, y, fit_time, sample_time) -> None:
+def _save_synthetic(path: Path, fingerprint: str, X, y_codes, fit_time, sample_time) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.npz")  # np.savez keeps .npz
+    partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.npz")  # savez keeps .npz
     np.savez(
         partial,
         X=X,
-        y=np.asarray(y).astype(str),
+        y_codes=y_codes,
         fingerprint=fingerprint,
         fit_time=fit_time,
         sample_time=sample_time,
@@ -122,18 +143,19 @@ def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
     if synthetic_dir is not None:
         path = synthetic_path(synthetic_dir, cell, X_train, y_train)
         fingerprint = _fingerprint(X_train, y_train)
-        saved = _load_synthetic(path, fingerprint) if path.exists() else None
+        classes = np.unique(y_train)
+        saved = _load_synthetic(path, fingerprint, classes) if path.exists() else None
         if saved is not None:
             X_syn, y_syn, fit_time, sample_time = saved
             X_fit = np.concatenate([X_train, X_syn.astype(X_train.dtype, copy=False)])
-            y_fit = np.concatenate([y_train, y_syn.astype(y_train.dtype, copy=False)])
-            return X_fit, y_fit, fit_time, sample_time
+            return X_fit, np.concatenate([y_train, y_syn]), fit_time, sample_time
     sampler = Augmenter(generator, ratio=cell.ratio, random_state=cell.seed)
     X_fit, y_fit = sampler.fit_resample(X_train, y_train)
     fit_time, sample_time = sampler.fit_time_, sampler.sample_time_
     if path is not None:
         n = len(X_train)
-        _save_synthetic(path, fingerprint, X_fit[n:], y_fit[n:], fit_time, sample_time)
+        y_codes = np.searchsorted(classes, y_fit[n:])
+        _save_synthetic(path, fingerprint, X_fit[n:], y_codes, fit_time, sample_time)
     return X_fit, y_fit, fit_time, sample_time
 
 
@@ -171,7 +193,12 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
         X_test, y_test = _load_split(cell.dataset, root, "test")
         generator = make_augmenter(cell.augmenter, settings, cell.seed)
         classifier = make_classifier(cell.classifier, settings, cell.seed)
-        X_own, y_own, fit_params = hold_out_validation(classifier, X_train, y_train)
+        X_own, y_own, fit_params = hold_out_validation(
+            classifier,
+            X_train,
+            y_train,
+            min_kept_per_class=getattr(generator, "_min_class_size", 1),
+        )
         X_fit, y_fit, fit_time, sample_time = X_own, y_own, 0.0, 0.0
         if generator is not None:
             X_fit, y_fit, fit_time, sample_time = _augment(
@@ -217,7 +244,8 @@ def _check_datasets(datasets, root) -> None:
 def _cells(datasets, augmenters, classifiers, seeds, ratio, budget) -> list[Cell]:
     return [
         Cell(d, a, c, int(s), float(ratio), str(budget))
-        for d, c, s, a in itertools.product(datasets, classifiers, seeds, augmenters)
+        # classifiers innermost: the cells that share a synthetic set run one after another
+        for d, s, a, c in itertools.product(datasets, seeds, augmenters, classifiers)
     ]
 
 

@@ -66,7 +66,8 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
         ``"gain"`` (seed-paired gain per data set), ``"wtl"`` (per classifier and
         augmenter: mean gain, wins, ties, losses), ``"ranks"`` (average ranks over
         the complete data sets, with their number in ``"n_datasets"``), ``"left_out"``
-        (per classifier, the data sets left out of the ranks for a missing augmenter).
+        (per classifier, the data sets left out of the ranks and the augmenters
+        missing there).
     """
     ok = results[results["status"] == "ok"].copy()
     ok["accuracy"] = ok["accuracy"].astype(float)
@@ -101,11 +102,22 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
         if len(gain)
         else pd.DataFrame(columns=["classifier", "augmenter", "mean_gain", "wins", "ties"])
     )
-    methods = stats.groupby("classifier")["augmenter"].transform("nunique")
-    present = stats.groupby(["dataset", "classifier"])["augmenter"].transform("nunique")
-    complete = present == methods
-    left_out = stats[~complete].groupby("classifier")["dataset"].unique().map(sorted).to_dict()
-    ranks = stats[complete].copy()
+    # every augmenter recorded for a classifier, failed or not, must be there
+    expected = results.groupby("classifier")["augmenter"].agg(set).to_dict()
+    present = stats.groupby(["dataset", "classifier"])["augmenter"].agg(set)
+    left_out: dict[str, list[str]] = {}
+    complete_blocks = set()
+    for (dataset, clf), names in present.items():
+        missing = sorted(expected[clf] - names)
+        if missing:
+            left_out.setdefault(clf, []).append(f"{dataset} (no {', '.join(missing)})")
+        else:
+            complete_blocks.add((dataset, clf))
+    for clf in expected:  # a classifier with no successful cell at all
+        if clf not in set(stats["classifier"]):
+            left_out[clf] = ["every data set (no successful cell)"]
+    complete = [(d, c) in complete_blocks for d, c in zip(stats["dataset"], stats["classifier"])]
+    ranks = stats[np.asarray(complete, dtype=bool)].copy()
     ranks["rank"] = ranks.groupby(["dataset", "classifier"])["mean"].rank(ascending=False)
     avg_ranks = (
         ranks.groupby(["classifier", "augmenter"])
@@ -168,8 +180,9 @@ def write_report(results: pd.DataFrame, output, *, tie: float = 0.005) -> str:
         "## Average ranks (1 = best)",
         "",
     ]
-    for clf, group in tables["ranks"].groupby("classifier"):
-        n_data = int(group["n_datasets"].max())
+    for clf in sorted(set(tables["ranks"]["classifier"]) | set(tables["left_out"])):
+        group = tables["ranks"][tables["ranks"]["classifier"] == clf]
+        n_data = int(group["n_datasets"].max()) if len(group) else 0
         cd = nemenyi_cd(len(group), n_data)
         note = (
             f"Nemenyi critical difference {cd:.2f} over {n_data} data sets."
@@ -178,10 +191,7 @@ def write_report(results: pd.DataFrame, output, *, tie: float = 0.005) -> str:
         )
         missing = tables["left_out"].get(clf, [])
         if missing:
-            note += (
-                f" Left out of the ranks, as some augmenter has no result there: "
-                f"{', '.join(missing)}."
-            )
+            note += f" Left out of the ranks: {'; '.join(missing)}."
         group = group.drop(columns="n_datasets")
         lines += [
             f"{clf}: {note}",

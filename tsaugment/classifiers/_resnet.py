@@ -163,17 +163,20 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        train_idx : ndarray of int
-        val_idx : ndarray of int or None
-            A stratified ``ceil(validation_size * n_cases)`` of the series, drawn with
-            ``random_state`` (an int gives the split ``fit(X, y)`` makes), or None when
-            no split can be made (``validation_size=0``, a class with fewer than two
-            series, or fewer series than classes on either side).
+        train_idx : ndarray of int, shape (n_train,)
+            Sorted indices of the series to train on.
+        val_idx : ndarray of int, shape (n_cases - n_train,), or None
+            Sorted indices of a stratified ``ceil(validation_size * n_cases)`` of the
+            series, drawn with ``random_state`` (an int or a RandomState instance,
+            which is read but not advanced, gives the split ``fit(X, y)`` would make
+            next), or None when no split can be made (``validation_size=0``, a class
+            with fewer than two series, or fewer series than classes on either side).
         """
         self._check_params()
         y = check_y(y, len(y))
         classes, codes = np.unique(y, return_inverse=True)
-        return self._split(codes, len(classes), seed_from_random_state(self.random_state))
+        seed = seed_from_random_state(copy.deepcopy(self.random_state))
+        return self._split(codes, len(classes), seed)
 
     def fit(self, X, y, validation_data=None):
         """Train the network on labelled series.
