@@ -98,6 +98,11 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     archive; the batch norm after the first convolution makes the network tolerant
     of other scales, but z-normalising each series first is the safe choice.
 
+    On augmented data, hold the validation series out of the originals before
+    augmenting (:class:`tsaugment.AugmentedClassifier` does, through
+    :meth:`validation_split` and ``validation_data``); a split of originals plus
+    synthetic series would put variants of validation series in the training set.
+
     Examples
     --------
     >>> from tsaugment import ResNetClassifier
