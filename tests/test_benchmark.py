@@ -95,6 +95,8 @@ def test_ranks_use_only_data_sets_where_every_augmenter_has_a_result(tmp_path):
     assert wtl.loc["jitter", "n_datasets"] == 2 and wtl.loc["jitter", "losses"] == 1
     markdown = write_report(pd.DataFrame(rows), tmp_path)
     assert "Left out of the ranks: hard (no vae)." in markdown
+    partial = write_report(pd.DataFrame(rows + [_row("easy", "vae", 2, 0.99)]), tmp_path)
+    assert "0.900 ± 0.000 (2 of 3 seeds)" in partial  # the baseline of "easy" lacks seed 2
     # an augmenter that failed everywhere leaves no complete data set, and says so
     failed = [{**_row(d, "aae", 0, 0.0), "status": "error"} for d in ("easy", "hard")]
     tables = summarise(pd.DataFrame(rows + failed))

@@ -134,7 +134,14 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
 
 
 def _accuracy_markdown(stats: pd.DataFrame) -> str:
-    cells = stats.assign(value=stats.apply(lambda r: f"{r['mean']:.3f} ± {r['std']:.3f}", axis=1))
+    """Mean ± std per cell; a cell with fewer seeds than the most any has says how many."""
+    most = stats["n_seeds"].max() if len(stats) else 0
+
+    def value(r):
+        seeds = f" ({r['n_seeds']} of {most} seeds)" if r["n_seeds"] < most else ""
+        return f"{r['mean']:.3f} ± {r['std']:.3f}{seeds}"
+
+    cells = stats.assign(value=stats.apply(value, axis=1) if len(stats) else [])
     table = cells.pivot_table(
         index=["dataset", "classifier"], columns="augmenter", values="value", aggfunc="first"
     )
