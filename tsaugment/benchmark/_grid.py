@@ -89,9 +89,13 @@ def synthetic_path(folder, cell: Cell, X, y) -> Path:
         ``folder/<dataset>__<augmenter>__seed<s>__ratio<r>__<budget>__<hash>.npz``,
         the hash being that of ``(X, y)``.
     """
+    return _synthetic_file(folder, cell, _fingerprint(X, y))
+
+
+def _synthetic_file(folder, cell: Cell, fingerprint: str) -> Path:
     return Path(folder) / (
         f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}"
-        f"__{cell.budget}__{_fingerprint(X, y)[:12]}.npz"
+        f"__{cell.budget}__{fingerprint[:12]}.npz"
     )
 
 
@@ -141,8 +145,8 @@ def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
 
     path = fingerprint = None
     if synthetic_dir is not None:
-        path = synthetic_path(synthetic_dir, cell, X_train, y_train)
         fingerprint = _fingerprint(X_train, y_train)
+        path = _synthetic_file(synthetic_dir, cell, fingerprint)
         classes = np.unique(y_train)
         saved = _load_synthetic(path, fingerprint, classes) if path.exists() else None
         if saved is not None:
@@ -299,14 +303,14 @@ def run_benchmark(
         completes the grid; failed cells are tried again); ``False`` starts a new file
         and deletes the saved synthetic sets.
     reuse_synthetic : bool, default=True
-        Save each synthetic set under ``output/synthetic/`` and train every classifier
-        of the grid on it, so that an augmenter is fitted once per data set, seed,
-        ratio and budget however many classifiers there are, and a resumed run does
-        not refit it. Baseline and augmented cells then also share their synthetic
-        series across classifiers. A saved set made from other training data is
-        refitted; one made by older code is not, so start afresh
-        (``resume=False``) after changing a generator. With a remote Dask or Ray
-        cluster the folder must be one the workers share.
+        Save each synthetic set under ``output/synthetic/`` and train on it every
+        classifier that augments the same originals, so that an augmenter is fitted
+        once per data set, seed, ratio and budget, not once per classifier (a
+        classifier that holds out validation series, ResNet, augments fewer and has
+        its own set), and a resumed run does not refit it. A saved set made from
+        other training data is refitted; one made by older code is not, so start
+        afresh (``resume=False``) after changing a generator. With a remote Dask or
+        Ray cluster the folder must be one the workers share.
     verbose : bool, default=True
         Progress bar over cells.
 
