@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
-from ..augment import hold_out_validation
+from ..augment import Augmenter, hold_out_validation
 from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
 from ._store import ResultsStore
 
@@ -141,8 +141,6 @@ def _save_synthetic(path: Path, fingerprint: str, X, y_codes, fit_time, sample_t
 
 def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
     """Originals plus synthetic series, reusing a saved synthetic set when there is one."""
-    from ..augment import Augmenter
-
     path = fingerprint = None
     if synthetic_dir is not None:
         fingerprint = _fingerprint(X_train, y_train)

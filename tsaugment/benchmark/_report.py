@@ -113,9 +113,8 @@ def summarise(results: pd.DataFrame, tie: float = 0.005) -> dict[str, pd.DataFra
             left_out.setdefault(clf, []).append(f"{dataset} (no {', '.join(missing)})")
         else:
             complete_blocks.add((dataset, clf))
-    for clf in expected:  # a classifier with no successful cell at all
-        if clf not in set(stats["classifier"]):
-            left_out[clf] = ["every data set (no successful cell)"]
+    for clf in set(expected) - set(stats["classifier"]):  # no successful cell at all
+        left_out[clf] = ["every data set (no successful cell)"]
     complete = [(d, c) in complete_blocks for d, c in zip(stats["dataset"], stats["classifier"])]
     ranks = stats[np.asarray(complete, dtype=bool)].copy()
     ranks["rank"] = ranks.groupby(["dataset", "classifier"])["mean"].rank(ascending=False)

@@ -224,8 +224,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         n = len(codes)
         n_val = math.ceil(self.validation_size * n)
         counts = np.bincount(codes)
-        k = n_classes
-        if n_val == 0 or counts.min() < 2 or n_val < k or n - n_val < k:
+        if n_val == 0 or counts.min() < 2 or n_val < n_classes or n - n_val < n_classes:
             return np.arange(n), None
         train_idx, val_idx = train_test_split(
             np.arange(n), test_size=n_val, stratify=codes, random_state=seed
