@@ -1,8 +1,9 @@
-"""Usage: PYTHONPATH=. python benchmarks/runs/ucr_resnet_small/cellqueue.py WORKER OUTPUT UCR_ROOT
+"""Usage: PYTHONPATH=. python benchmarks/runs/ucr_resnet_small/cellqueue.py WORKER OUTPUT UCR_ROOT [DATASETS]
 
 Work through the ResNet grid, data set by data set, with any number of workers.
 
-Each worker claims one cell at a time (an O_EXCL file per cell), so workers finish
+DATASETS, a comma-separated list, restricts the run to those data sets, in that order
+(default: all 15, cheapest first). Each worker claims one cell at a time (an O_EXCL file per cell), so workers finish
 data sets in order together. Cells finished in OUTPUT/results.csv or in any
 OUTPUT/*/results.csv are skipped; after a kill, delete OUTPUT/claims before restarting
 (a claimed cell that never finished then runs again). Same cells as
@@ -25,6 +26,8 @@ AUGMENTERS = (
     "none jitter scaling magnitude_warp window_warp window_slice vae aae avatar timegan"
 ).split()
 worker, BASE, ROOT = sys.argv[1:4]
+if len(sys.argv) > 4:
+    ORDER = sys.argv[4].split(",")
 store = ResultsStore(f"{BASE}/q_{worker}/results.csv")
 os.makedirs(f"{BASE}/claims", exist_ok=True)
 done = set()
