@@ -47,6 +47,9 @@ for aug in ("none", "avatar"):
     if row["status"] != "ok":
         sys.exit(1)
 PY
+# DONE: a results.csv of cells already finished elsewhere, which the workers skip
+mkdir -p "$WORK/grid"
+[ -n "${DONE:-}" ] && cp "$DONE" "$WORK/grid/results.csv"
 START=$(date +%s)
 for i in $(seq 1 "$WORKERS"); do
   timeout "$SECONDS_LEFT" $PY "$HERE/cellqueue.py" "w$i" "$WORK/grid" "$ROOT" "$DATASETS" \
