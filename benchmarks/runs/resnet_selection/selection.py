@@ -38,15 +38,14 @@ def run(dataset, seed, rule, root):
     clf.set_params(validation_size=RULES[rule])
     start = time.perf_counter()
     clf.fit(X, y)
-    resnet = getattr(clf, "classifier_", clf)
     return {
         "dataset": dataset,
         "seed": seed,
         "rule": rule,
         "n_train": len(X),
         "accuracy": float((clf.predict(X_test) == y_test).mean()),
-        "best_epoch": resnet.best_epoch_,
-        "epochs_run": resnet.n_epochs_,
+        "best_epoch": clf.best_epoch_,
+        "epochs_run": clf.n_epochs_,
         "seconds": round(time.perf_counter() - start, 1),
     }
 

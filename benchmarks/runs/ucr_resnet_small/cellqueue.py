@@ -1,6 +1,9 @@
-"""Usage: PYTHONPATH=. python benchmarks/runs/ucr_resnet_small/cellqueue.py WORKER OUTPUT UCR_ROOT [DATASETS]
+"""Work through the ResNet grid, data set by data set, with any number of workers.
 
-Work through the ResNet grid, data set by data set, with any number of workers.
+Usage (from the repository root)::
+
+    PYTHONPATH=. python benchmarks/runs/ucr_resnet_small/cellqueue.py \\
+        WORKER OUTPUT UCR_ROOT [DATASETS]
 
 DATASETS, a comma-separated list, restricts the run to those data sets, in that order
 (default: all 15, cheapest first). Each worker claims one cell at a time (an O_EXCL
