@@ -1,7 +1,7 @@
 """One AVATAR fit on Sines (4 channels, 8,000 iterations), sampled three ways, each scored.
 
-Run from the repository root (about 13 min of fitting and 3 min per variant on one
-core of the 2-core CPU)::
+Run from the repository root (8 to 13 min of fitting and about 3 min per variant on
+one core of the 2-core CPU)::
 
     PYTHONPATH=. python benchmarks/runs/avatar_sampling_sines4/sampling_variants.py SEED
 

@@ -59,13 +59,15 @@ wait
 echo "workers ran $(( $(date +%s) - START )) s"
 echo quit | nvidia-cuda-mps-control 2>/dev/null
 cat "$WORK"/w*.log >"$OUT/workers.log"
-$PY - "$WORK/grid" "$OUT/results.csv" <<'PY'
-import glob, sys
+# the workers' rows as written (one header, then every row line): no float round trip
+set -- "$WORK"/grid/q_*/results.csv
+if [ -e "$1" ]; then
+  { head -n 1 "$1"; for f in "$@"; do tail -n +2 "$f"; done; } >"$OUT/results.csv"
+  $PY - "$OUT/results.csv" <<'PY'
+import sys
 import pandas as pd
-frames = [pd.read_csv(p) for p in glob.glob(f"{sys.argv[1]}/q_*/results.csv")]
-rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-rows.to_csv(sys.argv[2], index=False)
-if len(rows):
-    print(rows.groupby("dataset").agg(cells=("key", "size"), errors=("status", lambda s: (s != "ok").sum()),
-          resnet_s=("classifier_time", "mean"), generator_s=("generator_fit_time", "mean")).round(1).to_string())
+rows = pd.read_csv(sys.argv[1])
+print(rows.groupby("dataset").agg(cells=("key", "size"), errors=("status", lambda s: (s != "ok").sum()),
+      resnet_s=("classifier_time", "mean"), generator_s=("generator_fit_time", "mean")).round(1).to_string())
 PY
+fi
