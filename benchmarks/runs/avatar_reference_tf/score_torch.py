@@ -14,7 +14,7 @@ encoder's codes of the real series. To pair a file of ``benchmarks/quality.py
 
 It prints the discriminative score (mean, spread and the tutorial's trimmed mean over
 RUNS post-hoc runs, default 10), the predictive score, and for both panels the spread
-of the first step, the share of series whose maximum passes 0.99, and the roughness
+of the first step, the share of (series, channel) pairs whose maximum passes 0.99, and the roughness
 (standard deviation of second differences over time). With ``h_real``: how far the
 codes of real series are from the prior's white noise (lag-1 autocorrelation after
 removing the mean over series, and roughness; U(0, 1) noise has 0 and 0.707).
@@ -49,6 +49,8 @@ def code_stats(H):
 
 
 def pair(dataset, saved, out):
+    if dataset not in ("sines4", "stocks"):
+        raise SystemExit(f"--pair takes sines4 or stocks, got {dataset!r}")
     real = load_quality_data("sines" if dataset == "sines4" else dataset, 0, n_channels=4)[0]
     np.savez(out, real=real, synth=np.load(saved)["X_synth"])
 
