@@ -8,6 +8,7 @@ TimeGAN's TensorFlow one. Run from the repository root:
 ``FILE.npz`` as for ``score_torch.py``. Prints the 10 runs (seed 0) and their mean.
 """
 
+import os
 import sys
 
 import numpy as np
@@ -16,6 +17,9 @@ import torch
 from tsaugment.metrics import discriminative_score
 from tsaugment.nn import _posthoc
 from tsaugment.nn._init import tensorflow_init_
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from score_torch import load_pair  # noqa: E402
 
 
 def main(path):
@@ -27,10 +31,7 @@ def main(path):
         tensorflow_init_(self)
 
     _posthoc.PosthocDiscriminator.__init__ = tf_started_init
-    arrays = np.load(path)
-    real, synth = arrays["real"], arrays["synth"]
-    if real.shape[1] > real.shape[2]:  # (n, time, channels) -> (n, channels, time)
-        real, synth = real.transpose(0, 2, 1), synth.transpose(0, 2, 1)
+    real, synth = load_pair(np.load(path))
     result = discriminative_score(
         real, synth, n_runs=10, random_state=0, device="cpu", return_all=True
     )

@@ -14,9 +14,10 @@ encoder's codes of the real series). ``ITERATIONS=0`` only builds the graph and 
 its variables.
 
 The graph is built with the same TensorFlow calls as the authors' ``avatar.py``
-(samresume/AVATAR), so its variables are shared the same way: one GRU per network,
-reused by every layer of the stack through ``AUTO_REUSE`` of the scope ``rnn``, and a
-batch normalisation of its own per layer (the listing in ``OUT.log`` shows it). Hidden
+(samresume/AVATAR), so its variables are shared the same way: in the encoder, decoder
+and supervisor one GRU, reused by every layer of the stack through ``AUTO_REUSE`` of
+the scope ``rnn``, and a batch normalisation of its own per layer; in the discriminator
+four separate cells and no batch normalisation (the listing in ``OUT.log`` shows it). Hidden
 width as the tutorial sets it (``'same'``: the channel count), 4 layers, batch 128,
 Adam at TensorFlow's defaults, one optimiser per loss; three phases of ``ITERATIONS``
 each (reconstruction; supervised, encoder frozen; joint, two autoencoder steps and a
@@ -24,7 +25,10 @@ discriminator step when its loss on a fresh batch exceeds 0.15). Batch normalisa
 uses the statistics of the batch it is given, in training and when sampling, where the
 batch is all the prior draws at once, as there. Data: Sines drawn as TimeGAN draws it
 (10,000 series, 4 channels, 24 steps), or TimeGAN's stock windows from the CSV bundled
-with tsaugment. The model's own min-max scaling and its inverse, as there.
+with tsaugment. The model's own min-max scaling and its inverse, as there. (The data
+are prepared here rather than by ``tsaugment.datasets``: importing tsaugment needs torch,
+which the TensorFlow environment does not have. Seed 0's Sines are the same array as
+``make_sines(n_channels=4, random_state=0)``.)
 
 What differs from the authors' script, none of it in the model: seeds are set
 (TensorFlow's graph seed and NumPy's), sessions use one thread, every series has the

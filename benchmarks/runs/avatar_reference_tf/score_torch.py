@@ -55,12 +55,21 @@ def pair(dataset, saved, out):
     np.savez(out, real=real, synth=np.load(saved)["X_synth"])
 
 
-def main(path, runs):
-    torch.set_num_threads(1)
-    arrays = np.load(path)
+def load_pair(arrays):
+    """``real`` and ``synth`` of a loaded file, as ``(n, channels, time)``.
+
+    The files come in either layout; every series here has more steps than channels.
+    """
     real, synth = arrays["real"], arrays["synth"]
     if real.shape[1] > real.shape[2]:  # (n, time, channels) -> (n, channels, time)
         real, synth = real.transpose(0, 2, 1), synth.transpose(0, 2, 1)
+    return real, synth
+
+
+def main(path, runs):
+    torch.set_num_threads(1)
+    arrays = np.load(path)
+    real, synth = load_pair(arrays)
     scores = score_synthetic(real, synth, seed=0, n_runs=runs, device="cpu")
     keys = ("discriminative", "discriminative_runs_std", "discriminative_trimmed", "predictive")
     row = {k: round(float(scores[k]), 4) for k in keys}
