@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+import tsaugment._training as training_module
 import tsaugment.generators._aae as aae_module
-import tsaugment.generators._adversarial as adversarial_module
 import tsaugment.generators._avatar as avatar_module
 from tsaugment import AAEGenerator, AvatarGenerator
 from tsaugment._training import NonFiniteLossError, seeded
@@ -41,7 +41,7 @@ def test_sample_shapes_exact_n_and_labels(cls, data):
 def test_sampling_in_chunks_gives_exact_n(cls, data, monkeypatch):
     X, _ = data
     gen = cls(**TINY).fit(X)
-    monkeypatch.setattr(adversarial_module, "_INFERENCE_CHUNK", 4)
+    monkeypatch.setattr(cls, "_inference_chunk", 4)
     X_new, y_new = gen.sample(10)
     assert X_new.shape == (10, 3, 10) and y_new is None
 
@@ -80,7 +80,9 @@ def test_priors_and_latent_width(cls, prior, data):
     "param, value",
     [
         ("prior", "laplace"),
+        ("cell", "rnn"),
         ("module", "rnn"),
+        ("weight_init", "zeros"),
         ("n_layers", 0),
         ("latent_dim", 0),
         ("lr", -1.0),
@@ -116,7 +118,7 @@ def test_tied_layers_share_recurrent_weights_not_batch_norms(cls, data):
 def test_encoder_frozen_in_supervised_phase(data, monkeypatch):
     X, _ = data
     snapshots = {}
-    real_run_phase = avatar_module.run_phase
+    real_run_phase = training_module.run_phase
 
     def spy(step, n_iter, *, phase, **kwargs):
         gen_net = spy.net
@@ -137,7 +139,7 @@ def test_encoder_frozen_in_supervised_phase(data, monkeypatch):
         return out
 
     monkeypatch.setattr(gen, "_setup", setup)
-    monkeypatch.setattr(avatar_module, "run_phase", spy)
+    monkeypatch.setattr(training_module, "run_phase", spy)
     gen.fit(X)
     before, after = snapshots["before"], snapshots["after"]
     weights = [k for k in before if "running" not in k and "num_batches" not in k]
@@ -150,7 +152,7 @@ def test_encoder_frozen_in_supervised_phase(data, monkeypatch):
 
 def test_history_records_every_iteration(data):
     gen = AvatarGenerator(**TINY).fit(data[0])
-    assert set(gen.history_) == {"autoencoder", "supervised", "joint"}
+    assert set(gen.history_) == {"autoencoder", "supervised", "joint", "phase_seconds"}
     assert set(gen.history_["joint"]) == {
         "reconstruction",
         "adversarial",
@@ -158,7 +160,9 @@ def test_history_records_every_iteration(data):
         "distribution",
         "discriminator",
     }
-    assert all(len(v) == 3 for phase in gen.history_.values() for v in phase.values())
+    losses = {k: v for k, v in gen.history_.items() if k != "phase_seconds"}
+    assert all(len(v) == 3 for phase in losses.values() for v in phase.values())
+    assert list(gen.history_["phase_seconds"]) == ["autoencoder", "supervised", "joint"]
     aae = AAEGenerator(**TINY).fit(data[0])
     assert set(aae.history_["adversarial"]) == {"reconstruction", "discriminator", "adversarial"}
 
@@ -167,7 +171,7 @@ def test_history_records_every_iteration(data):
     "cls, module, target, phase",
     [
         (AvatarGenerator, avatar_module, "supervised_loss", "supervised"),
-        (AvatarGenerator, avatar_module, "distribution_loss", "joint"),
+        (AvatarGenerator, avatar_module, "moment_matching_loss", "joint"),
         (AAEGenerator, aae_module, "bce_logits", "adversarial"),
     ],
 )

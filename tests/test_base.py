@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -10,7 +12,14 @@ import test_common
 import torch
 from torch import nn
 
-from tsaugment._training import NonFiniteLossError, resolve_device, run_phase, seeded
+from tsaugment._training import (
+    EarlyStopping,
+    NonFiniteLossError,
+    StopTraining,
+    resolve_device,
+    run_phase,
+    seeded,
+)
 from tsaugment._validation import check_X, check_y
 from tsaugment.base import BaseGenerator
 
@@ -204,10 +213,47 @@ def test_seeded_is_reproducible_and_restores_global_state():
 def test_run_phase_records_history_and_stops_on_nan():
     history = {}
     run_phase(lambda i: {"loss": torch.tensor(float(i))}, 3, phase="p", history=history)
-    assert history == {"p": {"loss": [0.0, 1.0, 2.0]}}
+    assert history["p"] == {"loss": [0.0, 1.0, 2.0]}
+    assert list(history["phase_seconds"]) == ["p"] and history["phase_seconds"]["p"] >= 0
     message = "'loss' loss became nan in phase 'q' at iteration 2"
     with pytest.raises(NonFiniteLossError, match=message):
         run_phase(lambda i: {"loss": torch.tensor(float("nan") if i else 1.0)}, 5, phase="q")
+
+
+def test_run_phase_stops_when_a_step_says_so():
+    def step(i):
+        if i == 2:
+            raise StopTraining
+        return {"loss": 1.0}
+
+    history = {}
+    run_phase(step, 10, phase="p", history=history)
+    assert history["p"] == {"loss": [1.0, 1.0]} and "p" in history["phase_seconds"]
+
+
+def test_early_stopping_keeps_the_best_weights():
+    model = torch.nn.Linear(2, 1)
+    stopper = EarlyStopping(patience=2)
+    best = None
+    for epoch, loss in enumerate([3.0, 1.0, 2.0, 2.5], start=1):
+        with torch.no_grad():
+            model.weight.fill_(float(epoch))
+        if stopper.update(loss, model, epoch):
+            best = model.weight.clone()
+    assert stopper.should_stop and stopper.best_epoch == 2
+    stopper.restore(model)
+    assert torch.equal(model.weight, best)
+
+
+def test_base_module_needs_no_torch():
+    # the classic augmenters run without torch: the generator contract must not load it
+    code = (
+        "import sys, numpy as np; import tsaugment.base\n"
+        "from tsaugment.generators import JitterAugmenter\n"
+        "JitterAugmenter(random_state=0).fit(np.zeros((3, 1, 8))).sample(2)\n"
+        "assert 'torch' not in sys.modules, sorted(m for m in sys.modules if 'torch' in m)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_resolve_device():

@@ -37,7 +37,7 @@ def test_sample_exact_n_and_requested_labels(fitted, monkeypatch):
     assert X_new.shape == (5, 3, 10) and list(y_new) == ["flat"] * 5
     wanted = ["up", "down", "up", "flat"]
     assert list(fitted.sample(4, y=wanted)[1]) == wanted
-    monkeypatch.setattr(adversarial_module, "_INFERENCE_CHUNK", 4)
+    monkeypatch.setattr(TimeGANGenerator, "_inference_chunk", 4)
     assert fitted.sample(10)[0].shape == (10, 3, 10)  # several chunks, exact n
 
 
@@ -67,7 +67,7 @@ def test_transform_keeps_shape_and_order(fitted, data):
 
 
 def test_history_has_every_phase_and_loss(fitted):
-    assert set(fitted.history_) == {"embedding", "supervised", "joint"}
+    assert set(fitted.history_) == {"embedding", "supervised", "joint", "phase_seconds"}
     assert set(fitted.history_["embedding"]) == {"reconstruction"}
     assert set(fitted.history_["supervised"]) == {"supervised"}
     assert set(fitted.history_["joint"]) == {
@@ -77,12 +77,20 @@ def test_history_has_every_phase_and_loss(fitted):
         "reconstruction",
         "discriminator",
     }
-    assert all(len(v) == 3 for phase in fitted.history_.values() for v in phase.values())
+    losses = {k: v for k, v in fitted.history_.items() if k != "phase_seconds"}
+    assert all(len(v) == 3 for phase in losses.values() for v in phase.values())
+    seconds = fitted.history_["phase_seconds"]
+    assert list(seconds) == ["embedding", "supervised", "joint"]
+    assert all(isinstance(t, float) and t > 0 for t in seconds.values())
 
 
 @pytest.mark.parametrize(
     "target, phase",
-    [("supervised_loss", "supervised"), ("moments_loss", "joint"), ("optimizer_step", "embedding")],
+    [
+        ("supervised_loss", "supervised"),
+        ("moment_matching_loss", "joint"),
+        ("optimizer_step", "embedding"),
+    ],
 )
 def test_non_finite_loss_raises_naming_the_phase(target, phase, data, monkeypatch):
     if target == "optimizer_step":
@@ -140,25 +148,45 @@ def test_supervisor_has_one_layer_fewer_and_at_least_one():
     assert net1.supervisor.rnn.layers.rnn.num_layers == 1
 
 
-def test_moments_loss_matches_its_definition():
+def test_moment_matching_loss_matches_its_definition():
     rng = torch.Generator().manual_seed(0)
     a, b = torch.rand(16, 5, 3, generator=rng), torch.rand(16, 5, 3, generator=rng)
     std = lambda x: (x.var(0, unbiased=False) + 1e-6).sqrt()  # noqa: E731
     expected = (std(a) - std(b)).abs().mean() + (a.mean(0) - b.mean(0)).abs().mean()
-    torch.testing.assert_close(timegan_module.moments_loss(a, b), expected)
-    assert timegan_module.moments_loss(a, a) == 0
+    loss = adversarial_module.moment_matching_loss
+    torch.testing.assert_close(loss(a, b), expected)
+    assert loss(b, a) == loss(a, b) and loss(a, a) == 0
 
 
 @pytest.mark.parametrize(
     "params",
-    [{"module": "rnn"}, {"hidden_dim": 0}, {"gamma": -1.0}, {"d_threshold": "x"}, {"lr": 0}],
+    [
+        {"cell": "rnn"},
+        {"module": "rnn"},
+        {"hidden_dim": 0},
+        {"gamma": -1.0},
+        {"d_threshold": "x"},
+        {"lr": 0},
+    ],
 )
 def test_bad_parameters_raise_value_error(params, data):
     with pytest.raises(ValueError):
         TimeGANGenerator(**{**TINY, **params}).fit(data[0])
 
 
-@pytest.mark.parametrize("module", ["lstm", "lstmLN"])
-def test_other_cells_train_and_sample(module, data):
-    gen = TimeGANGenerator(**{**TINY, "n_iter": 2, "module": module}).fit(*data)
+@pytest.mark.parametrize("cell", ["lstm", "lstmLN"])
+def test_other_cells_train_and_sample(cell, data):
+    gen = TimeGANGenerator(**{**TINY, "n_iter": 2, "cell": cell}).fit(*data)
     assert gen.sample(3)[0].shape == (3, 3, 10)
+    assert gen._cell_type() == cell
+
+
+def test_deprecated_module_parameter_still_works(data, tmp_path):
+    params = {**TINY, "n_iter": 2}
+    with pytest.warns(FutureWarning, match="renamed 'cell'"):
+        old = TimeGANGenerator(**params, module="lstm").fit(data[0])
+    new = TimeGANGenerator(**params, cell="lstm").fit(data[0])
+    np.testing.assert_array_equal(old.sample(3)[0], new.sample(3)[0])
+    old.save(tmp_path / "old.tsaug")  # a file that names the cell by its old name
+    loaded = TimeGANGenerator.load(tmp_path / "old.tsaug")
+    np.testing.assert_array_equal(loaded.sample(3)[0], old.sample(3)[0])

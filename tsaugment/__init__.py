@@ -2,39 +2,44 @@
 
 Data convention: ``X`` is an array of shape ``(n_cases, n_channels, n_timepoints)``;
 a 2D array ``(n_cases, n_timepoints)`` is taken as univariate.
+
+The public names below are imported on first use, so that ``import tsaugment`` (and
+the torch-free parts: ``tsaugment.base``, the classic augmenters' module) does not
+load torch.
 """
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-from .generators import (  # noqa: E402
-    AAEGenerator,
-    AvatarGenerator,
-    JitterAugmenter,
-    LatentVAEAugmenter,
-    MagnitudeWarpAugmenter,
-    ScalingAugmenter,
-    TimeGANGenerator,
-    WindowSliceAugmenter,
-    WindowWarpAugmenter,
-)
+# public name -> module that defines it
+_EXPORTS = {
+    "AAEGenerator": ".generators",
+    "AvatarGenerator": ".generators",
+    "JitterAugmenter": ".generators",
+    "LatentVAEAugmenter": ".generators",
+    "MagnitudeWarpAugmenter": ".generators",
+    "ScalingAugmenter": ".generators",
+    "TimeGANGenerator": ".generators",
+    "WindowSliceAugmenter": ".generators",
+    "WindowWarpAugmenter": ".generators",
+    "ResNetClassifier": ".classifiers",
+    "Augmenter": ".augment",
+    "AugmentedClassifier": ".augment",
+}
 
-__all__ = [
-    "__version__",
-    "AAEGenerator",
-    "AvatarGenerator",
-    "JitterAugmenter",
-    "LatentVAEAugmenter",
-    "MagnitudeWarpAugmenter",
-    "ScalingAugmenter",
-    "TimeGANGenerator",
-    "WindowSliceAugmenter",
-    "WindowWarpAugmenter",
-]
+__all__ = ["__version__", *_EXPORTS]
 
-from .classifiers import ResNetClassifier  # noqa: E402
 
-__all__ += ["ResNetClassifier"]
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-from .augment import AugmentedClassifier, Augmenter  # noqa: E402
 
-__all__ += ["Augmenter", "AugmentedClassifier"]
+def __dir__():
+    return sorted({*globals(), *_EXPORTS})

@@ -21,40 +21,34 @@ device, the not-fitted error and ``save`` / ``load``.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._persistence import load_estimator, save_estimator
+from ._params import validate_params
 from ._scaling import ChannelMinMaxScaler
-from ._training import resolve_device, seeded
 from ._validation import check_same_layout, check_X, check_y, seed_from_random_state
 
-__all__ = ["BaseGenerator", "TorchEstimatorMixin"]
+__all__ = ["BaseGenerator", "PersistenceMixin"]
 
 
-class TorchEstimatorMixin:
-    """Device and seeding plumbing for estimators that train torch networks.
+def __getattr__(name):
+    # TorchEstimatorMixin lives in _training (it needs torch); this module stays
+    # torch-free for the classic augmenters, so the old import path resolves lazily.
+    if name in ("TorchEstimatorMixin", "TorchEstimator"):
+        from . import _training
 
-    Expects the parameters ``device`` and ``random_state``.
-    """
+        return getattr(_training, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def _init_torch_state(self) -> None:
-        """Resolve the device and the seeds at the start of ``fit``."""
-        self.device_ = resolve_device(getattr(self, "device", "cpu"))
-        self.seed_ = seed_from_random_state(self.random_state)
-        self._rng_ = np.random.default_rng(self.seed_)
 
-    def _seeded(self):
-        """Context in which torch draws reproducibly from ``seed_``."""
-        return seeded(self.seed_, self.device_)
+class PersistenceMixin:
+    """``save`` / ``load`` of a fitted estimator (see :mod:`tsaugment._persistence`)."""
 
     def _after_load(self) -> None:
-        """Move a loaded network to the device this machine resolves."""
-        self.device_ = resolve_device(getattr(self, "device", "cpu"))
-        if getattr(self, "model_", None) is not None:
-            self.model_.to(self.device_).eval()  # fitted networks are kept in eval mode
+        """Hook run on a freshly loaded estimator (a torch estimator moves its network)."""
 
     def save(self, path) -> None:
         """Save the fitted estimator to one file that runs no code when loaded.
@@ -64,6 +58,8 @@ class TorchEstimatorMixin:
         path : str or os.PathLike
             File to write (a zip of JSON, ``.npz`` and torch weights).
         """
+        from ._persistence import save_estimator
+
         check_is_fitted(self)
         save_estimator(self, path)
 
@@ -84,24 +80,32 @@ class TorchEstimatorMixin:
         ValueError
             If the file is corrupt, not a tsaugment file, or holds another class.
         """
+        from ._persistence import load_estimator
+
         return load_estimator(path, expected_class=cls)
 
 
-class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
+class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
     """Base class of all tsaugment generators.
 
-    Subclasses implement the hooks listed in the module docstring. Class attributes
-    that subclasses may change:
+    Subclasses implement the hooks listed in the module docstring. A generator that
+    trains torch networks also subclasses
+    :class:`tsaugment._training.TorchEstimatorMixin`, listed first (device, torch
+    seeding, batches, optimisers, chunked inference); this class itself needs no
+    torch. Class attributes that subclasses may change:
 
     - ``_min_timepoints``: shortest series the model accepts;
     - ``_min_class_size``: fewest series per class when fitted with labels;
     - ``_scales_data``: ``False`` hands the hooks the data on its own scale (still
-      float32), for augmenters defined on the data's own units.
+      float32), for augmenters defined on the data's own units;
+    - ``_parameter_constraints``: what each hyperparameter may be, checked at the
+      start of ``fit`` (see :mod:`tsaugment._params`).
     """
 
     _min_timepoints = 2
     _min_class_size = 2
     _scales_data = True
+    _parameter_constraints: dict = {}
 
     # -- public API -------------------------------------------------------------------
     def fit(self, X, y=None):
@@ -135,8 +139,8 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
             self.class_prior_ = counts / counts.sum()
             self.n_classes_ = len(self.classes_)
         self.scaler_ = ChannelMinMaxScaler().fit(X) if self._scales_data else _identity_scaler(X)
-        self._init_torch_state()
-        with self._seeded():
+        self._init_random_state()
+        with self._fit_context():
             self._fit_scaled(self.scaler_.transform(X), y_codes)
         return self
 
@@ -166,7 +170,7 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         if n_samples < 1:
             raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
         y_codes = self._label_codes(n_samples, y, draw=True)
-        with torch.no_grad():
+        with self._inference_context():
             X_new = self._sample_scaled(int(n_samples), y_codes, self._rng_)
         return self._finish(X_new, self.dtype_), self._labels(y_codes)
 
@@ -197,7 +201,7 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         y_codes = None
         if y is not None and self.classes_ is not None:
             y_codes = self._label_codes(X.shape[0], check_y(y, X.shape[0]), draw=False)
-        with torch.no_grad():
+        with self._inference_context():
             X_new = self._transform_scaled(self.scaler_.transform(X), y_codes, self._rng_)
         return self._finish(X_new, X.dtype)
 
@@ -216,8 +220,26 @@ class BaseGenerator(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         return self.fit(X, y).transform(X, y)
 
     # -- hooks ------------------------------------------------------------------------
+    def _init_random_state(self) -> None:
+        """Resolve ``random_state`` at the start of ``fit``: ``seed_`` and ``_rng_``."""
+        self.seed_ = seed_from_random_state(self.random_state)
+        self._rng_ = np.random.default_rng(self.seed_)
+
+    def _fit_context(self):
+        """Context of the training hook (a torch estimator seeds torch in it)."""
+        return contextlib.nullcontext()
+
+    def _inference_context(self):
+        """Context of the sampling hooks (a torch estimator turns gradients off)."""
+        return contextlib.nullcontext()
+
     def _check_params(self) -> None:
-        """Validate hyperparameters at the start of ``fit`` (override to add checks)."""
+        """Validate hyperparameters at the start of ``fit``.
+
+        Checks what the class declares in ``_parameter_constraints`` (see
+        :mod:`tsaugment._params`); override to add checks across parameters.
+        """
+        validate_params(self)
 
     def _fit_scaled(self, X: np.ndarray, y_codes: np.ndarray | None) -> None:
         raise NotImplementedError

@@ -24,9 +24,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from .._training import as_tensor, run_phase
+from .._params import Integral, Interval, Real, validate_params
+from .._training import TorchEstimatorMixin, as_tensor, run_phase
 from .._validation import check_same_layout, check_X, check_y, seed_from_random_state
-from ..base import TorchEstimatorMixin
 from ..nn import TimeSeriesResNet
 
 __all__ = ["ResNetClassifier"]
@@ -138,16 +138,16 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _get_test_params(cls):
         return {"n_epochs": 2, "batch_size": 8, "device": "cpu"}
 
+    _parameter_constraints = {
+        "n_epochs": [Interval(Integral, 1)],
+        "batch_size": [Interval(Integral, 1)],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "validation_size": [Interval(Real, 0, 1, closed="left")],
+        "patience": [Interval(Integral, 1)],
+    }
+
     def _check_params(self) -> None:
-        for name in ("n_epochs", "batch_size", "patience"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
-        if not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}.")
-        vs = self.validation_size
-        if isinstance(vs, bool) or not isinstance(vs, (int, float)) or not 0 <= vs < 1:
-            raise ValueError(f"validation_size must be a float in [0, 1), got {vs!r}.")
+        validate_params(self)
 
     def _build_model(self) -> nn.Module:
         return TimeSeriesResNet(self.n_channels_, self.n_classes_)

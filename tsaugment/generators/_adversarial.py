@@ -1,43 +1,65 @@
-"""Pieces shared by the adversarially trained generators (TimeGAN, AVATAR, AAE).
+"""Losses and optimiser steps shared by the adversarially trained generators.
 
-Hyperparameter checks, the logit loss, optimiser steps (plain and thresholded, as
-TimeGAN's and AVATAR's discriminators are updated only while they are not winning
-too clearly), and :class:`_AdversarialMixin`: Adam per group of networks, random
-mini-batches with their labels, and chunked inference for ``sample``/``transform``.
+TimeGAN, AVATAR and AAE: the logit loss against a constant target, the moment-matching
+loss (TimeGAN's "moments" loss and AVATAR's "distribution" loss are one formula), and
+optimiser steps, plain and thresholded (TimeGAN's and AVATAR's discriminators are
+updated only while they are not winning too clearly). The torch plumbing (Adam,
+batches, chunked inference) is :class:`tsaugment._training.TorchEstimatorMixin`.
 """
 
 from __future__ import annotations
 
-import numbers
+import warnings
 
-import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .._training import as_tensor, random_batch
+from .._params import Options
+from ..nn import CELLS
 
-__all__ = ["bce_logits", "optimizer_step", "step_if_above"]
+__all__ = ["bce_logits", "moment_matching_loss", "optimizer_step", "step_if_above"]
 
-_INFERENCE_CHUNK = 4096
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
-
-
-def _check_float(name, value, *, positive=False, allow_none=False):
-    if value is None and allow_none:
-        return
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
-    if not ok or (value <= 0 if positive else value < 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}.")
+CELL_CONSTRAINTS = {
+    "cell": [Options(CELLS)],
+    "module": [Options(CELLS), Options(["deprecated"])],
+}
 
 
 def bce_logits(logits: torch.Tensor, target: float) -> torch.Tensor:
     """Mean binary cross-entropy of logits against a constant target (1 real, 0 fake)."""
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def moment_matching_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Mean absolute differences of the batch-axis standard deviations and means.
+
+    ``mean(|std(a) - std(b)|) + mean(|mean(a) - mean(b)|)``, the moments taken over
+    the batch (axis 0) and the absolute differences averaged over every other axis,
+    with population variances and ``std = sqrt(var + 1e-6)``, as both reference codes
+    compute it: TimeGAN's moments loss (generated against real series) and AVATAR's
+    distribution loss (latent codes against prior draws). Symmetric in ``a`` and
+    ``b``.
+
+    Parameters
+    ----------
+    a, b : Tensor of shape (batch, ...)
+        Two batches of the same trailing shape.
+
+    Returns
+    -------
+    loss : Tensor of shape ()
+
+    Examples
+    --------
+    >>> import torch
+    >>> a = torch.tensor([[0.0], [2.0]])
+    >>> float(moment_matching_loss(a, a + 1.0))
+    1.0
+    """
+    var_a, mean_a = torch.var_mean(a, dim=0, correction=0)
+    var_b, mean_b = torch.var_mean(b, dim=0, correction=0)
+    std_term = ((var_a + 1e-6).sqrt() - (var_b + 1e-6).sqrt()).abs().mean()
+    return std_term + (mean_a - mean_b).abs().mean()
 
 
 def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
@@ -59,35 +81,24 @@ def step_if_above(opt: torch.optim.Optimizer, loss: torch.Tensor, threshold) -> 
     return True
 
 
-class _AdversarialMixin:
-    """Optimisers, mini-batches and chunked inference of a generator with ``model_``."""
+class RecurrentCellMixin:
+    """The ``cell`` parameter of the recurrent generators and its old name ``module``.
 
-    def _adam(self, *modules) -> torch.optim.Adam:
-        """Adam over the parameters of ``modules``, with the fused kernel where torch has it.
+    ``module`` (the recurrent cell type, under the name TimeGAN's reference code
+    gives it) was renamed ``cell``, the name the networks use. Passing ``module``
+    still works and warns (FutureWarning) in ``fit``; it will be removed in a later
+    release. Estimators saved before the rename load unchanged.
+    """
 
-        The same update rule either way; the fused kernel (torch >= 2.4 on CPU) saves
-        most of the per-parameter overhead of the several steps per iteration.
-        """
-        params = [p for m in modules for p in m.parameters()]
-        try:
-            return torch.optim.Adam(params, lr=self.lr, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            return torch.optim.Adam(params, lr=self.lr)
+    def _check_cell(self) -> None:
+        if self.module != "deprecated":
+            warnings.warn(
+                f"{type(self).__name__}: the parameter 'module' was renamed 'cell'; pass "
+                f"cell={self.module!r} (module will be removed in a later release).",
+                FutureWarning,
+                stacklevel=4,
+            )
 
-    def _batch(self, X_t, y_t):
-        idx = random_batch(X_t.shape[0], self.batch_size, self.device_)
-        return X_t[idx], None if y_t is None else y_t[idx]
-
-    def _training_tensors(self, X, y_codes):
-        X_t = as_tensor(X, self.device_)
-        y_t = None if y_codes is None else torch.as_tensor(y_codes, device=self.device_)
-        return X_t, y_t
-
-    def _chunks(self, n):
-        for start in range(0, n, _INFERENCE_CHUNK):
-            yield slice(start, min(start + _INFERENCE_CHUNK, n))
-
-    def _labels_tensor(self, y_codes, sl):
-        if y_codes is None:
-            return None
-        return torch.as_tensor(y_codes[sl], dtype=torch.int64, device=self.device_)
+    def _cell_type(self) -> str:
+        """The recurrent cell used: ``cell``, or the deprecated ``module`` when given."""
+        return self.cell if self.module == "deprecated" else self.module

@@ -10,9 +10,10 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from .._training import run_phase, set_requires_grad
-from ._aae import _LatentAdversarialGenerator
-from ._adversarial import _check_float, bce_logits
+from .._params import Interval, Real
+from .._training import set_requires_grad
+from ._adversarial import bce_logits, moment_matching_loss
+from ._latent_adversarial import _LatentAdversarialGenerator
 
 __all__ = ["AvatarGenerator"]
 
@@ -27,19 +28,6 @@ def supervised_loss(x_rec: torch.Tensor, x_sup: torch.Tensor) -> torch.Tensor:
     towards series that its supervisor predicts well.
     """
     return F.mse_loss(x_sup[..., :-1], x_rec[..., 1:]) + F.mse_loss(x_sup[..., :-2], x_rec[..., 2:])
-
-
-def distribution_loss(h: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """AVATAR's distribution loss between latent codes ``h`` and prior draws ``z``.
-
-    Mean absolute difference of the batch-axis means plus that of the batch-axis
-    standard deviations (population, ``sqrt(var + 1e-6)``), averaged over time steps
-    and latent units.
-    """
-    h_var, h_mean = torch.var_mean(h, dim=0, correction=0)
-    z_var, z_mean = torch.var_mean(z, dim=0, correction=0)
-    std_term = ((z_var + 1e-6).sqrt() - (h_var + 1e-6).sqrt()).abs().mean()
-    return std_term + (z_mean - h_mean).abs().mean()
 
 
 class AvatarGenerator(_LatentAdversarialGenerator):
@@ -75,8 +63,8 @@ class AvatarGenerator(_LatentAdversarialGenerator):
 
     Parameters
     ----------
-    module : {"gru", "lstm", "lstmLN"}, default="gru"
-        Recurrent cell of every network.
+    cell : {"gru", "lstm", "lstmLN"}, default="gru"
+        Recurrent cell of every network (``"lstmLN"``: layer-normalised LSTM).
     n_layers : int, default=4
         Recurrent layers of the encoder, decoder and discriminator; the supervisor
         has ``max(n_layers - 1, 1)``.
@@ -118,6 +106,8 @@ class AvatarGenerator(_LatentAdversarialGenerator):
     verbose : bool, default=False
         Show a progress bar per phase with the losses.
     random_state : int, RandomState instance or None, default=None
+    module : {"gru", "lstm", "lstmLN"}, optional
+        Deprecated name of ``cell``; passing it warns (FutureWarning).
 
     Attributes
     ----------
@@ -127,7 +117,8 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         Width of the latent sequence.
     history_ : dict
         ``history_[phase][loss]``, one float per iteration, for the phases
-        ``"autoencoder"``, ``"supervised"`` and ``"joint"``.
+        ``"autoencoder"``, ``"supervised"`` and ``"joint"``;
+        ``history_["phase_seconds"][phase]``: the seconds each phase took.
     classes_ : ndarray or None
         Class labels when fitted with ``y``: one class-conditional model whose
         networks all receive the one-hot label at every time step.
@@ -151,11 +142,18 @@ class AvatarGenerator(_LatentAdversarialGenerator):
 
     _with_supervisor = True
     _min_timepoints = 3  # the supervised loss looks two steps ahead
+    _parameter_constraints = {
+        **_LatentAdversarialGenerator._parameter_constraints,
+        "adversarial_weight": [Interval(Real, 0)],
+        "supervised_weight": [Interval(Real, 0)],
+        "distribution_weight": [Interval(Real, 0)],
+        "d_threshold": [Interval(Real, 0), None],
+    }
 
     def __init__(
         self,
         *,
-        module="gru",
+        cell="gru",
         n_layers=4,
         tied_layers=False,
         latent_dim=None,
@@ -172,8 +170,9 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         device="auto",
         verbose=False,
         random_state=None,
+        module="deprecated",
     ):
-        self.module = module
+        self.cell = cell
         self.n_layers = n_layers
         self.tied_layers = tied_layers
         self.latent_dim = latent_dim
@@ -190,19 +189,13 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         self.device = device
         self.verbose = verbose
         self.random_state = random_state
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        for name in ("adversarial_weight", "supervised_weight", "distribution_weight"):
-            _check_float(name, getattr(self, name))
-        _check_float("d_threshold", self.d_threshold, allow_none=True)
+        self.module = module
 
     def _fit_scaled(self, X, y_codes) -> None:
         X_t, y_t = self._setup(X, y_codes)
         net = self.model_
         enc, dec, sup, disc = net.encoder, net.decoder, net.supervisor, net.discriminator
         batch = lambda: self._batch(X_t, y_t)  # noqa: E731
-        run = dict(history=self.history_, verbose=self.verbose)
         set_requires_grad([disc], False)
 
         # 1. autoencoder phase: reconstruction only
@@ -216,7 +209,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
             opt.step()
             return {"reconstruction": loss}
 
-        run_phase(autoencoder_step, self.n_iter, phase="autoencoder", **run)
+        self._run_phase(autoencoder_step, self.n_iter, "autoencoder")
 
         # 2. supervised phase: decoder and supervisor, encoder frozen
         opt_s = self._adam(dec, sup)
@@ -232,7 +225,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
             opt_s.step()
             return {"supervised": loss}
 
-        run_phase(supervised_step, self.n_iter, phase="supervised", **run)
+        self._run_phase(supervised_step, self.n_iter, "supervised")
 
         # 3. joint phase
         opt_j = self._adam(enc, dec, sup)
@@ -252,7 +245,8 @@ class AvatarGenerator(_LatentAdversarialGenerator):
                 "reconstruction": F.mse_loss(x_rec, xb) + F.mse_loss(x_sup, xb),
                 "adversarial": bce_logits(net.discriminate(h, lb), 1.0),
                 "supervised": supervised_loss(x_rec, x_sup),
-                "distribution": distribution_loss(h, self._prior_like(h)),
+                # AVATAR's distribution loss: codes against a prior batch
+                "distribution": moment_matching_loss(h, self._prior_like(h)),
             }
             total = (
                 losses["reconstruction"]
@@ -276,7 +270,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
             set_requires_grad([disc], False)
             return losses
 
-        run_phase(joint_step, self.n_iter, phase="joint", **run)
+        self._run_phase(joint_step, self.n_iter, "joint")
         set_requires_grad([disc], True)
         self._calibrate_generation_norms(y_t)
 

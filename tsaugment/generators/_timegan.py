@@ -13,14 +13,15 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .._training import as_tensor, run_phase
+from .._params import Integral, Interval, Real
+from .._training import TorchEstimatorMixin, as_tensor
 from ..base import BaseGenerator
-from ..nn import CELLS, TimeGANNetwork
+from ..nn import TimeGANNetwork
 from ._adversarial import (
-    _AdversarialMixin,
-    _check_float,
-    _check_int,
+    CELL_CONSTRAINTS,
+    RecurrentCellMixin,
     bce_logits,
+    moment_matching_loss,
     optimizer_step,
     step_if_above,
 )
@@ -33,24 +34,12 @@ def supervised_loss(h: torch.Tensor, h_sup: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(h_sup[:, :-1], h[:, 1:])
 
 
-def moments_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Mean absolute differences of batch-axis standard deviations and means.
-
-    As the reference: population variance, ``sqrt(var + 1e-6)``, averaged over time
-    steps and channels.
-    """
-    var_hat, mean_hat = torch.var_mean(x_hat, dim=0, correction=0)
-    var, mean = torch.var_mean(x, dim=0, correction=0)
-    std_term = ((var_hat + 1e-6).sqrt() - (var + 1e-6).sqrt()).abs().mean()
-    return std_term + (mean_hat - mean).abs().mean()
-
-
 def _cat(tensors):
     """Concatenate along the batch axis (``None`` labels stay ``None``)."""
     return None if tensors[0] is None else torch.cat(tensors)
 
 
-class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
+class TimeGANGenerator(RecurrentCellMixin, TorchEstimatorMixin, BaseGenerator):
     """TimeGAN: generative adversarial network for time series in a learned latent space.
 
     Five recurrent networks, as in the authors' reference code: an embedder (series to
@@ -80,7 +69,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
 
     Parameters
     ----------
-    module : {"gru", "lstm", "lstmLN"}, default="gru"
+    cell : {"gru", "lstm", "lstmLN"}, default="gru"
         Recurrent cell of every network (``"lstmLN"``: layer-normalised LSTM).
     hidden_dim : int, default=24
         Width of the latent sequence and of every recurrent layer.
@@ -107,6 +96,8 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
     verbose : bool, default=False
         Show a progress bar per phase with the losses.
     random_state : int, RandomState instance or None, default=None
+    module : {"gru", "lstm", "lstmLN"}, optional
+        Deprecated name of ``cell``; passing it warns (FutureWarning).
 
     Attributes
     ----------
@@ -118,7 +109,8 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         ``"joint"`` (``"adversarial"``, ``"supervised"``, ``"moments"`` of the
         iteration's second generator step, ``"reconstruction"`` of its second
         embedder step, and ``"discriminator"``, the loss checked against
-        ``d_threshold``).
+        ``d_threshold``); ``history_["phase_seconds"][phase]``: the seconds each
+        phase took.
     classes_ : ndarray or None
         Class labels when fitted with ``y``: one class-conditional model whose five
         networks all receive the one-hot label at every time step.
@@ -142,7 +134,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
     def __init__(
         self,
         *,
-        module="gru",
+        cell="gru",
         hidden_dim=24,
         n_layers=3,
         n_iter=50000,
@@ -154,8 +146,9 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         device="auto",
         verbose=False,
         random_state=None,
+        module="deprecated",
     ):
-        self.module = module
+        self.cell = cell
         self.hidden_dim = hidden_dim
         self.n_layers = n_layers
         self.n_iter = n_iter
@@ -167,25 +160,30 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         self.device = device
         self.verbose = verbose
         self.random_state = random_state
+        self.module = module
+
+    _parameter_constraints = {
+        **CELL_CONSTRAINTS,
+        "hidden_dim": [Interval(Integral, 1)],
+        "n_layers": [Interval(Integral, 1)],
+        "n_iter": [Interval(Integral, 1)],
+        "batch_size": [Interval(Integral, 1)],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "gamma": [Interval(Real, 0)],
+        "d_threshold": [Interval(Real, 0), None],
+        "transform_noise": [Interval(Real, 0)],
+    }
 
     def _check_params(self) -> None:
-        if self.module not in CELLS:
-            raise ValueError(f"module must be one of {CELLS}, got {self.module!r}.")
-        _check_int("hidden_dim", self.hidden_dim, 1)
-        _check_int("n_layers", self.n_layers, 1)
-        _check_int("n_iter", self.n_iter, 1)
-        _check_int("batch_size", self.batch_size, 1)
-        _check_float("lr", self.lr, positive=True)
-        _check_float("gamma", self.gamma)
-        _check_float("d_threshold", self.d_threshold, allow_none=True)
-        _check_float("transform_noise", self.transform_noise)
+        super()._check_params()
+        self._check_cell()
 
     def _build_model(self) -> TimeGANNetwork:
         return TimeGANNetwork(
             self.n_channels_,
             self.hidden_dim,
             self.n_layers,
-            cell=self.module,
+            cell=self._cell_type(),
             n_classes=self.n_classes_,
         )
 
@@ -213,8 +211,6 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
         )
         X_t, y_t = self._training_tensors(X, y_codes)
         X_t = net.to_steps(X_t)  # (n, time, channels) from here on
-        self.history_ = {}
-        run = dict(history=self.history_, verbose=self.verbose)
         gamma = float(self.gamma)
 
         def batch():
@@ -230,7 +226,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
             optimizer_step(opt_e0, 10 * torch.sqrt(mse))
             return {"reconstruction": mse.detach()}
 
-        run_phase(embedding_step, self.n_iter, phase="embedding", **run)
+        self._run_phase(embedding_step, self.n_iter, "embedding")
 
         # 2. supervised loss only (the reference's GS_solver on generator + supervisor;
         #    only the supervisor enters the loss)
@@ -245,7 +241,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
             optimizer_step(opt_gs, loss)
             return {"supervised": loss.detach()}
 
-        run_phase(supervised_step, self.n_iter, phase="supervised", **run)
+        self._run_phase(supervised_step, self.n_iter, "supervised")
 
         # 3. joint training
         opt_g = self._adam(gen, sup)
@@ -263,7 +259,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
             adv = bce_logits(y_fake, 1.0)
             adv_e = bce_logits(y_fake_e, 1.0)
             sup_l = supervised_loss(h, h_hat_sup)
-            mom = moments_loss(x_hat, xb)
+            mom = moment_matching_loss(x_hat, xb)
             optimizer_step(opt_g, adv + gamma * adv_e + 100 * torch.sqrt(sup_l) + 100 * mom)
             return adv, sup_l, mom
 
@@ -310,7 +306,7 @@ class TimeGANGenerator(_AdversarialMixin, BaseGenerator):
                 "discriminator": d_loss.detach(),
             }
 
-        run_phase(joint_step, self.n_iter, phase="joint", **run)
+        self._run_phase(joint_step, self.n_iter, "joint")
         self._train_only(*net.children())
         net.eval()
 

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import torch
 
-from .._training import as_tensor, run_phase
+from .._params import Integral, Interval, OddInt, Options, Real
+from .._training import TorchEstimatorMixin, as_tensor
 from ..base import BaseGenerator
 from ..nn._vae import ConvVAE, vae_loss
 
 __all__ = ["LatentVAEAugmenter"]
 
 _SAMPLINGS = ("perturb", "class_gaussian")
-_CHUNK = 512  # series per forward pass at inference
 
 
-class LatentVAEAugmenter(BaseGenerator):
+class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     """Variational autoencoder whose latent space makes new labelled series.
 
     Each series is encoded to its posterior mean, that point is perturbed with
@@ -104,7 +103,8 @@ class LatentVAEAugmenter(BaseGenerator):
     class_mean_, class_var_ : ndarray of shape (max(n_classes, 1), latent_dim)
         The per-class latent Gaussians of ``"class_gaussian"``.
     history_ : dict
-        ``history_["train"]`` holds per-epoch ``loss``, ``mse`` and ``kl``.
+        ``history_["train"]`` holds per-epoch ``loss``, ``mse`` and ``kl``;
+        ``history_["phase_seconds"]["train"]``: the seconds training took.
 
     Examples
     --------
@@ -123,6 +123,19 @@ class LatentVAEAugmenter(BaseGenerator):
     # Gaussian falls back on its posterior variance (UCR's DiatomSizeReduction has a
     # class of one training series).
     _min_class_size = 1
+    _inference_chunk = 512
+    _parameter_constraints = {
+        "latent_dim": [Interval(Integral, 1)],
+        "noise": [Interval(Real, 0)],
+        "n_samples_per_input": [Interval(Integral, 1)],
+        "n_epochs": [Interval(Integral, 1)],
+        "batch_size": [Interval(Integral, 1)],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "beta": [Interval(Real, 0)],
+        "sampling": [Options(_SAMPLINGS)],
+        "n_filters": [Interval(Integral, 1)],
+        "kernel_size": [OddInt(1)],
+    }
 
     def __init__(
         self,
@@ -159,25 +172,6 @@ class LatentVAEAugmenter(BaseGenerator):
     def _get_test_params(cls) -> dict:
         return {"latent_dim": 4, "n_epochs": 3, "batch_size": 8, "n_filters": 4, "random_state": 0}
 
-    # -- validation -------------------------------------------------------------------
-    def _check_params(self) -> None:
-        for name in ("latent_dim", "n_samples_per_input", "n_epochs", "batch_size", "n_filters"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
-        k = self.kernel_size
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1 or k % 2 == 0:
-            raise ValueError(f"kernel_size must be a positive odd int, got {k!r}.")
-        for name, positive in (("lr", True), ("noise", False), ("beta", False)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"{name} must be a number, got {value!r}.")
-            if not math.isfinite(value) or value < 0 or (positive and value == 0):
-                bound = "> 0" if positive else ">= 0"
-                raise ValueError(f"{name} must be finite and {bound}, got {value!r}.")
-        if self.sampling not in _SAMPLINGS:
-            raise ValueError(f"sampling must be one of {_SAMPLINGS}, got {self.sampling!r}.")
-
     # -- BaseGenerator hooks ----------------------------------------------------------
     def _build_model(self) -> ConvVAE:
         return ConvVAE(
@@ -193,9 +187,8 @@ class LatentVAEAugmenter(BaseGenerator):
         data = as_tensor(X, self.device_)
         n = data.shape[0]
         batch = min(int(self.batch_size), n)
-        optimiser = torch.optim.Adam(self.model_.parameters(), lr=float(self.lr))
+        optimiser = self._adam(self.model_)
         beta = float(self.beta)
-        self.history_ = {}
 
         def epoch(_):
             self.model_.train()
@@ -212,9 +205,7 @@ class LatentVAEAugmenter(BaseGenerator):
                 totals += weight * torch.stack([losses[k].detach() for k in ("loss", "mse", "kl")])
             return dict(zip(("loss", "mse", "kl"), totals))
 
-        run_phase(
-            epoch, int(self.n_epochs), phase="train", history=self.history_, verbose=self.verbose
-        )
+        self._run_phase(epoch, self.n_epochs, "train")
 
         mu, logvar = self._encode(X)
         self.latent_mean_ = mu
@@ -234,8 +225,8 @@ class LatentVAEAugmenter(BaseGenerator):
         self.model_.eval()
         mus, logvars = [], []
         with torch.no_grad():
-            for start in range(0, X.shape[0], _CHUNK):
-                mu, logvar = self.model_.encode(as_tensor(X[start : start + _CHUNK], self.device_))
+            for sl in self._chunks(X.shape[0]):
+                mu, logvar = self.model_.encode(as_tensor(X[sl], self.device_))
                 mus.append(mu.cpu().numpy())
                 logvars.append(logvar.cpu().numpy())
         return np.concatenate(mus).astype(np.float64), np.concatenate(logvars).astype(np.float64)
@@ -245,8 +236,8 @@ class LatentVAEAugmenter(BaseGenerator):
         self.model_.eval()
         out = []
         with torch.no_grad():
-            for start in range(0, Z.shape[0], _CHUNK):
-                out.append(self.model_.decode(as_tensor(Z[start : start + _CHUNK], self.device_)))
+            for sl in self._chunks(Z.shape[0]):
+                out.append(self.model_.decode(as_tensor(Z[sl], self.device_)))
         return torch.cat(out).cpu().numpy()
 
     def _perturb(self, mu: np.ndarray, rng: np.random.Generator) -> np.ndarray:

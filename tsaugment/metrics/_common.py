@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._params import Integral, Interval, Real, check_param
 from .._scaling import ChannelMinMaxScaler
 from .._validation import check_same_layout, check_X, seed_from_random_state
 
@@ -77,11 +78,19 @@ def scale_pair(X_real: np.ndarray, X_synth: np.ndarray, scale) -> tuple[np.ndarr
     return X_real.astype(np.float32), X_synth.astype(np.float32)
 
 
-def check_positive_int(value, name: str) -> int:
+_POSITIVE_INT = [Interval(Integral, 1)]
+
+
+def check_positive_int(value, name: str, owner: str | None = None) -> int:
     """Return ``value`` as an int, or raise a ValueError if it is not a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
+    return int(check_param(name, value, _POSITIVE_INT, owner=owner))
+
+
+def check_training_params(n_iter, batch_size, lr, owner: str) -> tuple[int, int, float]:
+    """Check the post-hoc network's training settings; return them as int, int, float."""
+    lr = check_param("lr", lr, [Interval(Real, 0, None, closed="neither")], owner=owner)
+    n_iter = check_positive_int(n_iter, "n_iter", owner)
+    return n_iter, check_positive_int(batch_size, "batch_size", owner), float(lr)
 
 
 def repeat_runs(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._training import as_tensor, random_batch, resolve_device, run_phase, seeded
+from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
 from ..nn import PosthocDiscriminator
-from ._common import check_pair, check_positive_int, repeat_runs, scale_pair
+from ._common import check_pair, check_training_params, repeat_runs, scale_pair
 
 __all__ = ["discriminative_score"]
 
@@ -100,10 +100,7 @@ def discriminative_score(
     True
     """
     X_real, X_synth = check_pair(X_real, X_synth, min_cases=2)
-    n_iter = check_positive_int(n_iter, "n_iter")
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}.")
+    n_iter, batch_size, lr = check_training_params(n_iter, batch_size, lr, "discriminative_score")
     X_real, X_synth = scale_pair(X_real, X_synth, scale)
     dev = resolve_device(device)
     real = as_tensor(X_real, dev)
@@ -128,7 +125,7 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
     real_train, real_test = _split(real)
     synth_train, synth_test = _split(synth)
     net = PosthocDiscriminator(real.shape[1]).to(dev)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    optimizer = adam(net.parameters(), lr)
     bce = nn.BCEWithLogitsLoss()
 
     def step(it: int):
@@ -149,10 +146,8 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
     run_phase(step, n_iter, phase="discriminative_score")
     net.eval()
     with torch.no_grad():
-        correct = (_logits(net, real_test) > 0).sum() + (_logits(net, synth_test) <= 0).sum()
+        correct = (chunked(net, real_test, _EVAL_CHUNK) > 0).sum() + (
+            chunked(net, synth_test, _EVAL_CHUNK) <= 0
+        ).sum()
     accuracy = float(correct) / (len(real_test) + len(synth_test))
     return abs(accuracy - 0.5)
-
-
-def _logits(net: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    return torch.cat([net(X[i : i + _EVAL_CHUNK]) for i in range(0, len(X), _EVAL_CHUNK)])

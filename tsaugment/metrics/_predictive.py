@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .._training import as_tensor, random_batch, resolve_device, run_phase, seeded
+from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
 from ..nn import PosthocPredictor, posthoc_hidden_size
-from ._common import check_pair, check_positive_int, repeat_runs, scale_pair
+from ._common import check_pair, check_training_params, repeat_runs, scale_pair
 
 __all__ = ["predictive_score"]
 
@@ -100,10 +100,7 @@ def predictive_score(
     True
     """
     X_real, X_synth = check_pair(X_real, X_synth, min_timepoints=2)
-    n_iter = check_positive_int(n_iter, "n_iter")
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}.")
+    n_iter, batch_size, lr = check_training_params(n_iter, batch_size, lr, "predictive_score")
     X_real, X_synth = scale_pair(X_real, X_synth, scale)
     dev = resolve_device(device)
     real_in, real_target = (as_tensor(a, dev) for a in _inputs_targets(X_real))
@@ -113,7 +110,7 @@ def predictive_score(
     def run(seed: int) -> float:
         with seeded(seed, dev):
             net = PosthocPredictor(synth_in.shape[1], hidden).to(dev)
-            optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+            optimizer = adam(net.parameters(), lr)
 
             def step(it: int):
                 idx = random_batch(len(synth_in), batch_size, dev)
@@ -127,13 +124,8 @@ def predictive_score(
 
             run_phase(step, n_iter, phase="predictive_score")
             with torch.no_grad():
-                total = sum(
-                    (net(real_in[i : i + _EVAL_CHUNK]) - real_target[i : i + _EVAL_CHUNK])
-                    .abs()
-                    .sum()
-                    for i in range(0, len(real_in), _EVAL_CHUNK)
-                )
-            return float(total) / real_target.numel()
+                error = (chunked(net, real_in, _EVAL_CHUNK) - real_target).abs().sum()
+            return float(error) / real_target.numel()
 
     return repeat_runs(run, n_runs, random_state, return_all)
 

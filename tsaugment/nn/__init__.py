@@ -4,7 +4,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 ``tsaugment.classifiers`` own the training.
 """
 
-from ._avatar import AdversarialAutoencoderNet
+from ._aae import AdversarialAutoencoderNet
 from ._gru import GRU
 from ._init import WEIGHT_INITS, init_weights_, keras_init_, tensorflow_init_
 from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
