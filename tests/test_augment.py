@@ -20,7 +20,7 @@ from tsaugment import (
     ResNetClassifier,
     ScalingAugmenter,
 )
-from tsaugment.augment import hold_out_validation, synthetic_counts
+from tsaugment.augment import fit_augmented, hold_out_validation, synthetic_counts
 from tsaugment.classifiers import SktimeClassifier, as_sklearn_classifier
 from tsaugment.datasets import load_ucr
 
@@ -256,3 +256,18 @@ def test_random_state_makes_the_whole_fit_reproducible():
     b = clone(a).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
     assert a.generator.random_state is None  # the user's objects keep their settings
+
+
+def test_fit_augmented_is_the_rule_of_augmented_classifier_and_seeds_baselines_alike():
+    X, y = make_data(n_per_class=8)
+    resnet = ResNetClassifier(n_epochs=1, batch_size=8, device="cpu")
+    clf = AugmentedClassifier(JitterAugmenter(), resnet, ratio=1.0, random_state=3).fit(X, y)
+    fit = fit_augmented(JitterAugmenter(), resnet, X, y, ratio=1.0, random_state=3)
+    np.testing.assert_array_equal(clf.predict_proba(X), fit.classifier.predict_proba(X))
+    assert fit.n_synthetic.tolist() == clf.n_synthetic_.tolist() and fit.n_train == 12
+    assert fit.classifier_time > 0 and fit.generator_fit_time >= 0
+    # the baseline of the same random_state: same classifier seed, same held-out series
+    base = fit_augmented(None, resnet, X, y, random_state=3)
+    assert base.generator is None and base.n_synthetic.sum() == 0 and base.n_train == 12
+    assert base.classifier.random_state == fit.classifier.random_state
+    assert resnet.random_state is None  # the user's object keeps its settings

@@ -408,3 +408,12 @@ def test_tutorial_summary_drops_only_high_outliers():
     kept = drop_high_outliers(runs)
     assert 0.45 not in kept and 0.01 in kept and len(kept) == 6
     np.testing.assert_array_equal(drop_high_outliers([0.1, 0.2, 0.3, 0.4]), [0.1, 0.2, 0.3, 0.4])
+
+
+def test_store_refuses_a_field_the_schema_lacks(tmp_path):
+    store = ResultsStore(tmp_path / "results.csv")
+    with pytest.raises(ValueError, match="not_a_column"):
+        store.append({**_row("A", "none", 0, 0.5), "not_a_column": 1})
+    assert not store.path.exists()  # nothing written
+    store.append(_row("A", "none", 0, 0.5))
+    assert len(store.read()) == 1

@@ -24,6 +24,22 @@ classes (in the order of ``np.unique(y)``) by
   (left-overs one each, in class order). ``ratio=(n_max * k - n) / n`` balances the
   classes exactly.
 
+One rule for hold out, augment, fit
+-----------------------------------
+:func:`fit_augmented` is the one place where a classifier is trained on augmented
+data: :class:`AugmentedClassifier` and the benchmark grid both call it. It holds the
+classifier's validation series out of the originals (:func:`hold_out_validation`),
+fits the generator on the rest and adds its series (:class:`Augmenter`), and fits the
+classifier with the held-out series as ``validation_data``. Seeding: with an int
+``random_state`` a ``numpy.random.RandomState(random_state)`` draws, in this order,
+(1) the :class:`Augmenter`'s seed, which seeds every ``random_state`` of the
+generator's clone and the order of originals of ``method="transform"``, and (2) one
+seed per ``random_state`` of the classifier's clone (nested ones too, in sorted order
+of their names). Draw (1) is made with or without a generator, so that a baseline
+(no generator) and an augmented fit of the same ``random_state`` train the classifier
+from the same seed and validate on the same real series. With ``random_state=None``
+the estimators keep their own settings.
+
 Why :class:`Augmenter` does not subclass ``imblearn.base.BaseSampler``: that base
 validates ``X`` as a 2D table (time series are 3D) and imposes the
 ``sampling_strategy`` parameter and its semantics (target counts per class), while
@@ -34,18 +50,26 @@ is implemented directly on ``sklearn.base.BaseEstimator``.
 
 from __future__ import annotations
 
-import numbers
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._params import Interval, Options, Real, validate_params
 from ._validation import check_X, check_y
 from .classifiers import as_sklearn_classifier
 
-__all__ = ["Augmenter", "AugmentedClassifier", "hold_out_validation", "synthetic_counts"]
+__all__ = [
+    "Augmenter",
+    "AugmentedClassifier",
+    "AugmentedFit",
+    "fit_augmented",
+    "hold_out_validation",
+    "synthetic_counts",
+]
 
 _STRATEGIES = ("proportional", "balance")
 _METHODS = ("sample", "transform")
@@ -112,18 +136,11 @@ def synthetic_counts(class_counts, ratio: float, strategy: str = "proportional")
     return counts
 
 
-def _check_ratio_strategy_method(ratio, strategy, method) -> None:
-    if (
-        isinstance(ratio, bool)
-        or not isinstance(ratio, numbers.Real)
-        or not np.isfinite(ratio)
-        or ratio < 0
-    ):
-        raise ValueError(f"ratio must be a finite number >= 0, got {ratio!r}.")
-    if strategy not in _STRATEGIES:
-        raise ValueError(f"strategy must be one of {list(_STRATEGIES)}, got {strategy!r}.")
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}, got {method!r}.")
+_AUGMENT_CONSTRAINTS = {
+    "ratio": [Interval(Real, 0)],
+    "strategy": [Options(_STRATEGIES)],
+    "method": [Options(_METHODS)],
+}
 
 
 def _seed_random_states(estimator, rng) -> None:
@@ -191,6 +208,8 @@ class Augmenter(BaseEstimator):
     ((12, 1, 20), [6, 6])
     """
 
+    _parameter_constraints = _AUGMENT_CONSTRAINTS
+
     def __init__(
         self,
         generator,
@@ -228,7 +247,7 @@ class Augmenter(BaseEstimator):
         return self
 
     def _fit(self, X, y):
-        _check_ratio_strategy_method(self.ratio, self.strategy, self.method)
+        validate_params(self)
         _check_generator(self.generator)
         y = check_y(y, X.shape[0])
         self._rs_ = check_random_state(self.random_state)
@@ -348,11 +367,135 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     return X[train_idx], y[train_idx], {"validation_data": (X[val_idx], y[val_idx])}
 
 
+@dataclass
+class AugmentedFit:
+    """What :func:`fit_augmented` fitted and how long each part took.
+
+    Attributes
+    ----------
+    classifier : classifier
+        The fitted clone of the classifier.
+    generator : generator or None
+        The fitted clone of the generator (None without one, or when the synthetic
+        series came from ``synthetic_cache``).
+    n_train : int
+        Original series the classifier trained on (the rest validated it).
+    n_synthetic : ndarray of int, shape (n_classes,)
+        Synthetic series added per class, classes in sorted order.
+    generator_fit_time, sample_time, classifier_time : float
+        Seconds spent fitting the generator, making the synthetic series and fitting
+        the classifier (the first two as recorded by the cache for a cached set).
+    """
+
+    classifier: object
+    generator: object
+    n_train: int
+    n_synthetic: np.ndarray
+    generator_fit_time: float = 0.0
+    sample_time: float = 0.0
+    classifier_time: float = 0.0
+
+
+def fit_augmented(
+    generator,
+    classifier,
+    X,
+    y,
+    *,
+    ratio=1.0,
+    strategy="proportional",
+    method="sample",
+    random_state=None,
+    synthetic_cache=None,
+) -> AugmentedFit:
+    """Hold out the classifier's validation series, augment the rest, fit the classifier.
+
+    The one rule behind :class:`AugmentedClassifier` and the benchmark grid; the
+    seeding rule is in the module docstring.
+
+    Parameters
+    ----------
+    generator : tsaugment generator or None
+        Cloned and fitted on the originals the classifier trains on; None trains on
+        the originals alone (the baseline).
+    classifier : scikit-learn or sktime classifier
+        Cloned (sktime classifiers are wrapped) and fitted.
+    X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+    y : array-like of shape (n_cases,)
+    ratio, strategy, method :
+        As in :class:`Augmenter`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the clones (see the module docstring); None keeps their own settings.
+    synthetic_cache : object, optional
+        Reuses synthetic sets: ``synthetic_cache.load(X_train, y_train)`` returns
+        ``(X_syn, y_syn, fit_time, sample_time)`` or None, and
+        ``synthetic_cache.save(X_train, y_train, X_syn, y_syn, fit_time,
+        sample_time)`` stores a freshly made set (the benchmark's files).
+
+    Returns
+    -------
+    result : AugmentedFit
+
+    Examples
+    --------
+    >>> from tsaugment import JitterAugmenter, ResNetClassifier
+    >>> from tsaugment.augment import fit_augmented
+    >>> from tsaugment.datasets import load_ucr
+    >>> X, y = load_ucr("GunPoint", split="train")
+    >>> fit = fit_augmented(JitterAugmenter(), ResNetClassifier(n_epochs=1), X[:20], y[:20],
+    ...                     ratio=1.0, random_state=0)
+    >>> fit.n_train, int(fit.n_synthetic.sum())
+    (16, 16)
+    """
+    X = check_X(X)
+    y = check_y(y, X.shape[0])
+    rs = check_random_state(random_state)
+    augmenter_seed = None
+    classifier = clone(as_sklearn_classifier(classifier))
+    if random_state is not None:
+        augmenter_seed = int(rs.randint(np.iinfo(np.int32).max))  # drawn even without one
+        _seed_random_states(classifier, rs)
+    X_own, y_own, fit_params = hold_out_validation(
+        classifier, X, y, min_kept_per_class=getattr(generator, "_min_class_size", 1)
+    )
+    classes = np.unique(y_own)
+    result = AugmentedFit(classifier, None, len(X_own), np.zeros(len(classes), dtype=np.int64))
+    X_fit, y_fit = X_own, y_own
+    if generator is not None:
+        saved = None if synthetic_cache is None else synthetic_cache.load(X_own, y_own)
+        if saved is None:
+            augmenter = Augmenter(
+                generator,
+                ratio=ratio,
+                strategy=strategy,
+                method=method,
+                random_state=augmenter_seed,
+            )
+            X_fit, y_fit = augmenter.fit_resample(X_own, y_own)
+            result.generator = augmenter.generator_
+            fit_time, sample_time = augmenter.fit_time_, augmenter.sample_time_
+            if synthetic_cache is not None:
+                n = len(X_own)
+                synthetic_cache.save(X_own, y_own, X_fit[n:], y_fit[n:], fit_time, sample_time)
+        else:
+            X_syn, y_syn, fit_time, sample_time = saved
+            X_fit = np.concatenate([X_own, np.asarray(X_syn, dtype=X_own.dtype)])
+            y_fit = np.concatenate([y_own, np.asarray(y_syn).astype(y_own.dtype)])
+        result.generator_fit_time, result.sample_time = fit_time, sample_time
+        synthetic = y_fit[len(X_own) :]
+        result.n_synthetic = np.array([np.sum(synthetic == c) for c in classes], dtype=np.int64)
+    start = time.perf_counter()
+    result.classifier = classifier.fit(X_fit, y_fit, **fit_params)
+    result.classifier_time = time.perf_counter() - start
+    return result
+
+
 class AugmentedClassifier(ClassifierMixin, BaseEstimator):
     """A classifier trained on original plus synthetic series.
 
     ``fit`` augments the training data with an :class:`Augmenter` and fits the
-    classifier on the result; ``predict``, ``predict_proba`` and ``score`` use the
+    classifier on the result (:func:`fit_augmented`, the rule the benchmark uses
+    too); ``predict``, ``predict_proba`` and ``score`` use the
     fitted classifier only (the generator is never called after ``fit``). A
     classifier that validates on a split of its training data (ResNetClassifier) gets
     that split from the originals, held out before augmenting (see
@@ -372,7 +515,8 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         When not None, seeds every ``random_state`` parameter of the generator's and
         the classifier's clones (and the order of originals in
-        ``method="transform"``), so that the whole fit is reproducible.
+        ``method="transform"``), so that the whole fit is reproducible (the rule is
+        in the module docstring).
 
     Attributes
     ----------
@@ -394,6 +538,8 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
     >>> cross_val_score(clf, X[:20], y[:20], cv=2).shape
     (2,)
     """
+
+    _parameter_constraints = _AUGMENT_CONSTRAINTS
 
     def __init__(
         self,
@@ -436,25 +582,21 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : AugmentedClassifier
         """
-        rs = check_random_state(self.random_state)
-        seed = None if self.random_state is None else int(rs.randint(np.iinfo(np.int32).max))
-        augmenter = Augmenter(
+        validate_params(self)
+        _check_generator(self.generator)
+        result = fit_augmented(
             self.generator,
+            self.classifier,
+            X,
+            y,
             ratio=self.ratio,
             strategy=self.strategy,
             method=self.method,
-            random_state=seed,
+            random_state=self.random_state,
         )
-        classifier = clone(as_sklearn_classifier(self.classifier))
-        if self.random_state is not None:
-            _seed_random_states(classifier, rs)
-        X, y, fit_params = hold_out_validation(
-            classifier, X, y, min_kept_per_class=getattr(self.generator, "_min_class_size", 1)
-        )
-        X_res, y_res = augmenter.fit_resample(X, y)
-        self.generator_ = augmenter.generator_
-        self.n_synthetic_ = augmenter.n_synthetic_
-        self.classifier_ = classifier.fit(X_res, y_res, **fit_params)
+        self.generator_ = result.generator
+        self.n_synthetic_ = result.n_synthetic
+        self.classifier_ = result.classifier
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
 

@@ -1,11 +1,13 @@
 """The benchmark grid: data sets x augmenters x classifiers x seeds.
 
 Each cell fits the augmenter on the training split only, trains the classifier on the
-originals plus the synthetic series, and scores it on the test split. The baseline
-(augmenter ``"none"``) and every augmenter share seeds, so results pair by seed. A
-classifier that validates on a split of its training data (ResNet's early stopping)
-has that split held out of the originals first: the augmenter is fitted on the rest,
-and baseline and augmented cells of a seed validate on the same real series.
+originals plus the synthetic series, and scores it on the test split, through
+:func:`tsaugment.augment.fit_augmented` (the rule :class:`tsaugment.AugmentedClassifier`
+follows, its seeding rule included, with the cell's seed as ``random_state``). The
+baseline (augmenter ``"none"``) and every augmenter share seeds, so results pair by
+seed. A classifier that validates on a split of its training data (ResNet's early
+stopping) has that split held out of the originals first: the augmenter is fitted on
+the rest, and baseline and augmented cells of a seed validate on the same real series.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import hashlib
 import itertools
 import os
 import shutil
-import time
 import traceback
 import uuid
 import zipfile
@@ -25,8 +26,9 @@ import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
-from ..augment import Augmenter, hold_out_validation
+from ..augment import fit_augmented
 from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
+from ._schema import ResultRow
 from ._store import ResultsStore
 
 __all__ = ["Cell", "run_cell", "run_benchmark", "synthetic_path", "BACKENDS"]
@@ -139,26 +141,24 @@ def _save_synthetic(path: Path, fingerprint: str, X, y_codes, fit_time, sample_t
     os.replace(partial, path)  # whole or absent, even if killed mid-write
 
 
-def _augment(cell: Cell, generator, X_train, y_train, synthetic_dir):
-    """Originals plus synthetic series, reusing a saved synthetic set when there is one."""
-    path = fingerprint = None
-    if synthetic_dir is not None:
+class _SyntheticFiles:
+    """The saved synthetic sets of a cell (the ``synthetic_cache`` of ``fit_augmented``)."""
+
+    def __init__(self, folder, cell: Cell):
+        self.folder, self.cell = folder, cell
+
+    def load(self, X_train, y_train):
         fingerprint = _fingerprint(X_train, y_train)
-        path = _synthetic_file(synthetic_dir, cell, fingerprint)
-        classes = np.unique(y_train)
-        saved = _load_synthetic(path, fingerprint, classes) if path.exists() else None
-        if saved is not None:
-            X_syn, y_syn, fit_time, sample_time = saved
-            X_fit = np.concatenate([X_train, X_syn.astype(X_train.dtype, copy=False)])
-            return X_fit, np.concatenate([y_train, y_syn]), fit_time, sample_time
-    sampler = Augmenter(generator, ratio=cell.ratio, random_state=cell.seed)
-    X_fit, y_fit = sampler.fit_resample(X_train, y_train)
-    fit_time, sample_time = sampler.fit_time_, sampler.sample_time_
-    if path is not None:
-        n = len(X_train)
-        y_codes = np.searchsorted(classes, y_fit[n:])
-        _save_synthetic(path, fingerprint, X_fit[n:], y_codes, fit_time, sample_time)
-    return X_fit, y_fit, fit_time, sample_time
+        path = _synthetic_file(self.folder, self.cell, fingerprint)
+        if not path.exists():
+            return None
+        return _load_synthetic(path, fingerprint, np.unique(y_train))
+
+    def save(self, X_train, y_train, X_syn, y_syn, fit_time, sample_time) -> None:
+        fingerprint = _fingerprint(X_train, y_train)
+        path = _synthetic_file(self.folder, self.cell, fingerprint)
+        y_codes = np.searchsorted(np.unique(y_train), y_syn)
+        _save_synthetic(path, fingerprint, X_syn, y_codes, fit_time, sample_time)
 
 
 def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_dir=None) -> dict:
@@ -180,11 +180,12 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
     Returns
     -------
     row : dict
-        The cell's fields, its key, accuracy, balanced accuracy, macro F1, the seconds
-        spent fitting the generator, sampling, and training the classifier, and
-        ``status`` ("ok" or "error" with the message).
+        The fields of :class:`tsaugment.benchmark._schema.ResultRow`: the cell's
+        fields, its key, accuracy, balanced accuracy, macro F1, the seconds spent
+        fitting the generator, sampling, and training the classifier, and ``status``
+        ("ok" or "error" with the message).
     """
-    row = {**asdict(cell), "key": cell.key, "status": "ok", "error": ""}
+    row = ResultRow(**asdict(cell), key=cell.key)
     if torch_threads:
         import torch
 
@@ -193,39 +194,31 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
         X_test, y_test = _load_split(cell.dataset, root, "test")
-        generator = make_augmenter(cell.augmenter, settings, cell.seed)
-        classifier = make_classifier(cell.classifier, settings, cell.seed)
-        X_own, y_own, fit_params = hold_out_validation(
-            classifier,
+        fit = fit_augmented(
+            make_augmenter(cell.augmenter, settings, cell.seed),
+            make_classifier(cell.classifier, settings, cell.seed),
             X_train,
             y_train,
-            min_kept_per_class=getattr(generator, "_min_class_size", 1),
+            ratio=cell.ratio,
+            random_state=cell.seed,
+            synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, cell),
         )
-        X_fit, y_fit, fit_time, sample_time = X_own, y_own, 0.0, 0.0
-        if generator is not None:
-            X_fit, y_fit, fit_time, sample_time = _augment(
-                cell, generator, X_own, y_own, synthetic_dir
-            )
-        start = time.perf_counter()
-        classifier.fit(X_fit, y_fit, **fit_params)
-        classifier_time = time.perf_counter() - start
-        pred = classifier.predict(X_test)
-        row.update(
-            n_train=len(X_train),
-            n_synthetic=len(X_fit) - len(X_own),
-            n_test=len(X_test),
-            accuracy=accuracy_score(y_test, pred),
-            balanced_accuracy=balanced_accuracy_score(y_test, pred),
-            f1_macro=f1_score(y_test, pred, average="macro"),
-            generator_fit_time=round(fit_time, 3),
-            sample_time=round(sample_time, 3),
-            classifier_time=round(classifier_time, 3),
-        )
+        pred = fit.classifier.predict(X_test)
+        row.n_train = len(X_train)
+        row.n_synthetic = int(fit.n_synthetic.sum())
+        row.n_test = len(X_test)
+        row.accuracy = accuracy_score(y_test, pred)
+        row.balanced_accuracy = balanced_accuracy_score(y_test, pred)
+        row.f1_macro = f1_score(y_test, pred, average="macro")
+        row.generator_fit_time = round(fit.generator_fit_time, 3)
+        row.sample_time = round(fit.sample_time, 3)
+        row.classifier_time = round(fit.classifier_time, 3)
     except Exception as err:  # noqa: BLE001 - one failed cell must not stop the grid
-        row.update(status="error", error=f"{type(err).__name__}: {err}".replace("\n", " "))
+        row.status = "error"
+        row.error = f"{type(err).__name__}: {err}".replace("\n", " ")
         if os.environ.get("TSAUGMENT_DEBUG"):
             traceback.print_exc()
-    return row
+    return asdict(row)
 
 
 def _check_datasets(datasets, root) -> None:

@@ -13,29 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ResultsStore", "COLUMNS"]
+from ._schema import COLUMNS, NUMERIC_COLUMNS
 
-COLUMNS = [
-    "key",
-    "dataset",
-    "augmenter",
-    "classifier",
-    "seed",
-    "ratio",
-    "budget",
-    "n_train",
-    "n_synthetic",
-    "n_test",
-    "accuracy",
-    "balanced_accuracy",
-    "f1_macro",
-    "generator_fit_time",
-    "sample_time",
-    "classifier_time",
-    "status",
-    "error",
-    "complete",
-]
+__all__ = ["ResultsStore", "COLUMNS"]
 
 
 class ResultsStore:
@@ -56,8 +36,12 @@ class ResultsStore:
         Parameters
         ----------
         row : dict
-            Values for :data:`COLUMNS` (``complete`` is set here).
+            Values for the fields of :class:`~tsaugment.benchmark._schema.ResultRow`
+            (``complete`` is set here); another field raises ValueError.
         """
+        unknown = sorted(set(row) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"row fields {unknown} are not columns of the results file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new = not self.path.exists() or self.path.stat().st_size == 0
         with open(self.path, "a+", newline="", encoding="utf-8") as handle:
@@ -65,7 +49,7 @@ class ResultsStore:
                 handle.seek(handle.tell() - 1)
                 if handle.read(1) != "\n":  # a row cut short by a kill: close it off
                     handle.write("\n")
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             if new:
                 writer.writeheader()
             writer.writerow({**row, "complete": 1})
@@ -84,13 +68,7 @@ class ResultsStore:
         frame = pd.read_csv(self.path, on_bad_lines="skip", engine="python", keep_default_na=False)
         frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
         frame = frame.drop_duplicates("key", keep="last").reset_index(drop=True)
-        for column in (
-            "accuracy",
-            "balanced_accuracy",
-            "f1_macro",
-            "generator_fit_time",
-            "sample_time",
-        ):
+        for column in NUMERIC_COLUMNS:
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
         frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
         return frame

@@ -14,7 +14,8 @@ import warnings
 import torch
 from torch.nn import functional as F
 
-from .._params import Options
+from .._params import Integral, Interval, Options, Real, check_param
+from .._training import TorchEstimatorMixin
 from ..nn import CELLS
 
 __all__ = ["bce_logits", "moment_matching_loss", "optimizer_step", "step_if_above"]
@@ -102,3 +103,19 @@ class RecurrentCellMixin:
     def _cell_type(self) -> str:
         """The recurrent cell used: ``cell``, or the deprecated ``module`` when given."""
         return self.cell if self.module == "deprecated" else self.module
+
+
+# -- names kept for generators written against the earlier helpers ---------------------
+# New code subclasses TorchEstimatorMixin and declares ``_parameter_constraints``.
+_AdversarialMixin = TorchEstimatorMixin
+
+
+def _check_int(name, value, minimum):
+    """Check an int >= ``minimum`` (the declared-table message)."""
+    check_param(name, value, [Interval(Integral, minimum)])
+
+
+def _check_float(name, value, *, positive=False, allow_none=False):
+    """Check a finite number >= 0 (> 0 with ``positive``; None with ``allow_none``)."""
+    allowed = [Interval(Real, 0, None, closed="neither" if positive else "both")]
+    check_param(name, value, [*allowed, None] if allow_none else allowed)

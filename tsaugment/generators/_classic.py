@@ -15,11 +15,10 @@ units of each channel's standard deviation so that it means the same on any scal
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from .._params import Integral, Interval, Real, check_param
 from ..base import BaseGenerator
 
 __all__ = [
@@ -31,11 +30,13 @@ __all__ = [
 ]
 
 
+_POSITIVE = [Interval(Real, 0, None, closed="neither")]
+_FRACTION = [Interval(Real, 0, 1, closed="right")]  # in (0, 1]
+
+
 def _check_positive(name, value, *, upper=None):
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
-    if not ok or value <= 0 or (upper is not None and value > upper):
-        bound = f"in (0, {upper}]" if upper is not None else "> 0"
-        raise ValueError(f"{name} must be a number {bound}, got {value!r}.")
+    """Check a number in (0, upper] (kept for augmenters that check by hand)."""
+    check_param(name, value, [Interval(Real, 0, upper, closed="right")])
 
 
 def _resample(series: np.ndarray, length: int) -> np.ndarray:
@@ -98,8 +99,7 @@ class JitterAugmenter(_ClassicAugmenter):
         self.sigma = sigma
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive("sigma", self.sigma)
+    _parameter_constraints = {"sigma": _POSITIVE}
 
     @classmethod
     def _get_test_params(cls):
@@ -124,8 +124,7 @@ class ScalingAugmenter(_ClassicAugmenter):
         self.sigma = sigma
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive("sigma", self.sigma)
+    _parameter_constraints = {"sigma": _POSITIVE}
 
     @classmethod
     def _get_test_params(cls):
@@ -155,10 +154,7 @@ class MagnitudeWarpAugmenter(_ClassicAugmenter):
         self.n_knots = n_knots
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive("sigma", self.sigma)
-        if not isinstance(self.n_knots, numbers.Integral) or self.n_knots < 1:
-            raise ValueError(f"n_knots must be a positive int, got {self.n_knots!r}.")
+    _parameter_constraints = {"sigma": _POSITIVE, "n_knots": [Interval(Integral, 1)]}
 
     @classmethod
     def _get_test_params(cls):
@@ -195,8 +191,10 @@ class WindowWarpAugmenter(_ClassicAugmenter):
         self.scales = scales
         self.random_state = random_state
 
+    _parameter_constraints = {"window_ratio": _FRACTION}
+
     def _check_params(self):
-        _check_positive("window_ratio", self.window_ratio, upper=1.0)
+        super()._check_params()
         scales = np.asarray(self.scales, dtype=float)
         if scales.ndim != 1 or len(scales) == 0 or (scales <= 0).any():
             raise ValueError(f"scales must be positive factors, got {self.scales!r}.")
@@ -233,8 +231,7 @@ class WindowSliceAugmenter(_ClassicAugmenter):
         self.reduce_ratio = reduce_ratio
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive("reduce_ratio", self.reduce_ratio, upper=1.0)
+    _parameter_constraints = {"reduce_ratio": _FRACTION}
 
     @classmethod
     def _get_test_params(cls):

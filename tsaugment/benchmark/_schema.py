@@ -1,0 +1,70 @@
+"""The one schema of a benchmark result row, shared by the grid and the results file.
+
+:func:`tsaugment.benchmark.run_cell` fills a :class:`ResultRow`;
+:class:`tsaugment.benchmark.ResultsStore` writes exactly its fields (plus
+``complete``, which it sets) and refuses a row with any other field, so a new field is
+added here, once, or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+__all__ = ["ResultRow", "COLUMNS", "NUMERIC_COLUMNS"]
+
+
+@dataclass
+class ResultRow:
+    """One cell's result; fields not measured (a failed cell) stay empty strings.
+
+    Attributes
+    ----------
+    key : str
+        Identity of the cell (:attr:`tsaugment.benchmark.Cell.key`).
+    dataset, augmenter, classifier : str
+    seed : int
+    ratio : float
+    budget : str
+        The cell's fields.
+    n_train, n_synthetic, n_test : int
+        Original training series, synthetic series added, test series.
+    accuracy, balanced_accuracy, f1_macro : float
+        Scores on the test split.
+    generator_fit_time, sample_time, classifier_time : float
+        Seconds spent fitting the generator, making the synthetic series, and
+        training the classifier.
+    status : {"ok", "error"}
+    error : str
+        The error's type and message for a failed cell.
+    """
+
+    key: str
+    dataset: str
+    augmenter: str
+    classifier: str
+    seed: int
+    ratio: float
+    budget: str
+    n_train: int | str = ""
+    n_synthetic: int | str = ""
+    n_test: int | str = ""
+    accuracy: float | str = ""
+    balanced_accuracy: float | str = ""
+    f1_macro: float | str = ""
+    generator_fit_time: float | str = ""
+    sample_time: float | str = ""
+    classifier_time: float | str = ""
+    status: str = "ok"
+    error: str = ""
+
+
+# "complete" is written last, by the store: a row cut short by a kill lacks it
+COLUMNS = [f.name for f in fields(ResultRow)] + ["complete"]
+NUMERIC_COLUMNS = [
+    "accuracy",
+    "balanced_accuracy",
+    "f1_macro",
+    "generator_fit_time",
+    "sample_time",
+    "classifier_time",
+]
