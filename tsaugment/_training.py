@@ -412,6 +412,18 @@ class TorchEstimatorMixin(PersistenceMixin):
         for start in range(0, n, self._inference_chunk):
             yield slice(start, min(start + self._inference_chunk, n))
 
+    def _infer(self, fn, *arrays: np.ndarray, y_codes=None) -> np.ndarray:
+        """``fn(*tensors, labels)`` over chunks of ``arrays``, concatenated as numpy.
+
+        Each chunk of every array goes to ``device_`` as float32, with the chunk's
+        labels (None without ``y_codes``); the network should be in evaluation mode.
+        """
+        out = [
+            fn(*(as_tensor(a[sl], self.device_) for a in arrays), self._labels_tensor(y_codes, sl))
+            for sl in self._chunks(len(arrays[0]))
+        ]
+        return torch.cat(out).cpu().numpy()
+
     def _labels_tensor(self, y_codes, sl: slice):
         """The int labels of a chunk as a tensor on ``device_`` (None without labels)."""
         if y_codes is None:

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .._params import Boolean, Integral, Interval, Options, Real
-from .._training import TorchEstimatorMixin, as_tensor
+from .._training import TorchEstimatorMixin
 from ..base import BaseGenerator
 from ..nn import WEIGHT_INITS, init_weights_
 from ..nn._aae import AdversarialAutoencoderNet
@@ -134,20 +134,14 @@ class _LatentAdversarialGenerator(RecurrentCellMixin, TorchEstimatorMixin, BaseG
 
     def _sample_scaled(self, n_samples, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
-        z = self._prior_numpy(rng, n_samples)
-        out = [
-            net.generate(as_tensor(z[sl], self.device_), self._labels_tensor(y_codes, sl))
-            for sl in self._chunks(n_samples)
-        ]
-        return torch.cat(out).cpu().numpy()
+        return self._infer(net.generate, self._prior_numpy(rng, n_samples), y_codes=y_codes)
 
     def _transform_scaled(self, X, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
         noise = rng.standard_normal((X.shape[0], self.latent_dim_, X.shape[2]))
         noise = (noise * (self.transform_noise * _PRIOR_STD[self.prior])).astype(np.float32)
-        out = []
-        for sl in self._chunks(X.shape[0]):
-            labels = self._labels_tensor(y_codes, sl)
-            h = net.encode(as_tensor(X[sl], self.device_), labels)
-            out.append(net.generate(h + as_tensor(noise[sl], self.device_), labels))
-        return torch.cat(out).cpu().numpy()
+
+        def perturb(x, eps, labels):
+            return net.generate(net.encode(x, labels) + eps, labels)
+
+        return self._infer(perturb, X, noise, y_codes=y_codes)

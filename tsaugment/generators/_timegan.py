@@ -14,7 +14,7 @@ import torch
 from torch.nn import functional as F
 
 from .._params import Integral, Interval, Real
-from .._training import TorchEstimatorMixin, as_tensor
+from .._training import TorchEstimatorMixin
 from ..base import BaseGenerator
 from ..nn import TimeGANNetwork
 from ._adversarial import (
@@ -314,25 +314,13 @@ class TimeGANGenerator(RecurrentCellMixin, TorchEstimatorMixin, BaseGenerator):
     def _sample_scaled(self, n_samples, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
         z = rng.random((n_samples, self.n_channels_, self.n_timepoints_)).astype(np.float32)
-        out = [
-            net.generate(as_tensor(z[sl], self.device_), self._labels_tensor(y_codes, sl))
-            for sl in self._chunks(n_samples)
-        ]
-        return torch.cat(out).cpu().numpy()
+        return self._infer(net.generate, z, y_codes=y_codes)
 
     def _transform_scaled(self, X, y_codes, rng) -> np.ndarray:
         net = self.model_.eval()
         noise = rng.standard_normal((X.shape[0], self.hidden_dim, X.shape[2]))
         noise = (noise * self.transform_noise).astype(np.float32)
-        out = [
-            net.perturb(
-                as_tensor(X[sl], self.device_),
-                as_tensor(noise[sl], self.device_),
-                self._labels_tensor(y_codes, sl),
-            )
-            for sl in self._chunks(X.shape[0])
-        ]
-        return torch.cat(out).cpu().numpy()
+        return self._infer(net.perturb, X, noise, y_codes=y_codes)
 
     @classmethod
     def _get_test_params(cls) -> dict:
