@@ -94,3 +94,13 @@ if __name__ == "__main__":
     PINNED.parent.mkdir(exist_ok=True)
     np.savez_compressed(PINNED, **_outputs())
     print("wrote", PINNED, PINNED.stat().st_size, "bytes")
+
+
+@pytest.mark.parametrize("name", ["timegan", "avatar"])
+def test_files_saved_before_the_cell_rename_load_and_sample_the_same(name):
+    # written by the code before issue 17 (module="lstm"), with the samples it drew next
+    cls = {"timegan": TimeGANGenerator, "avatar": AvatarGenerator}[name]
+    loaded = cls.load(PINNED.parent / f"{name}_saved_before_cell_rename.tsaug")
+    assert loaded.module == "lstm" and loaded._cell_type() == "lstm"
+    with np.load(PINNED.parent / "saved_before_cell_rename.npz") as expected:
+        np.testing.assert_allclose(loaded.sample(3)[0], expected[name], rtol=1e-5, atol=1e-6)
