@@ -13,10 +13,14 @@ data already validated and scaled to [0, 1] (float32, shape
 - ``_build_model()``: the untrained ``torch.nn.Module`` from parameters and fitted
   metadata (``n_channels_``, ``n_timepoints_``, ``n_classes_``).
 
-The base does the rest: validation with clear errors, labels of any hashable type,
-per-channel min-max scaling and its inverse, the random state (a numpy generator for
-sampling, a torch seed for training that never touches torch's global seed), the
-device, the not-fitted error and ``save`` / ``load``.
+The base does the rest: validation with clear errors (hyperparameters from the
+class's ``_parameter_constraints``), labels of any hashable type, per-channel min-max
+scaling and its inverse, the random state (``seed_`` and a numpy generator for
+sampling), the not-fitted error and ``save`` / ``load``. This module needs no torch:
+a generator that trains torch networks also subclasses
+:class:`tsaugment._training.TorchEstimatorMixin` (device, a torch seed for training
+that never touches torch's global seed, optimisers, batches, chunked inference,
+phase timings), listed before :class:`BaseGenerator`.
 """
 
 from __future__ import annotations
