@@ -11,20 +11,14 @@ load torch.
 from __future__ import annotations
 
 from ._lazy import lazy_exports
+from .generators import __all__ as _generator_names
 
 __version__ = "0.1.0.dev0"
 
-# public name -> module that defines it
+# public name -> module that defines it; every generator is re-exported, so a new one
+# is exported once, in tsaugment.generators
 _EXPORTS = {
-    "AAEGenerator": ".generators",
-    "AvatarGenerator": ".generators",
-    "JitterAugmenter": ".generators",
-    "LatentVAEAugmenter": ".generators",
-    "MagnitudeWarpAugmenter": ".generators",
-    "ScalingAugmenter": ".generators",
-    "TimeGANGenerator": ".generators",
-    "WindowSliceAugmenter": ".generators",
-    "WindowWarpAugmenter": ".generators",
+    **dict.fromkeys(_generator_names, ".generators"),
     "ResNetClassifier": ".classifiers",
     "Augmenter": ".augment",
     "AugmentedClassifier": ".augment",
