@@ -34,11 +34,23 @@
 #define ROWS 8
 typedef float vfloat __attribute__((vector_size(VEC * sizeof(float)), aligned(4)));
 
-/* Compiled with -ffast-math (vectorised expf from glibc's libmvec): the argument is
- * clamped so that expf never overflows; sigmoid(+-40) is 1 or 4e-18 in float32. */
+/* Not compiled with -ffast-math: linking with it adds crtfastmath.o, whose constructor
+ * switches the whole process to flush-to-zero when the library is loaded. glibc's
+ * headers declare the vector variants of expf (libmvec) only under -ffast-math, so
+ * with -DTSAUGMENT_MVEC (x86-64, linked with -lmvec) the declaration is made here:
+ * the gate loops then call the vectorised expf. */
+#if defined(TSAUGMENT_MVEC) && defined(__x86_64__) && !defined(__FAST_MATH__)
+#pragma omp declare simd notinbranch
+extern float expf(float);
+#endif
+
+/* The argument is clamped so that expf never overflows; sigmoid(+-40) is 1 or 4e-18
+ * in float32. Written as comparisons (not fminf/fmaxf) so that it vectorises to
+ * min/max instructions without -ffinite-math-only; a NaN passes through. */
 static inline float sigmoidf_(float x)
 {
-    x = fminf(fmaxf(x, -40.0f), 40.0f);
+    x = x < -40.0f ? -40.0f : x;
+    x = x > 40.0f ? 40.0f : x;
     return 1.0f / (1.0f + expf(-x));
 }
 
