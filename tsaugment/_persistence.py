@@ -16,11 +16,11 @@ parameters and fitted metadata, then its weights are loaded.
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import os
 import zipfile
+import zlib
 
 import numpy as np
 import torch
@@ -62,32 +62,130 @@ def _encode_value(value, key: str):
     raise TypeError(f"fitted attribute {key!r} of type {type(value).__name__} cannot be saved.")
 
 
-def _decode_value(value):
-    """Invert :func:`_encode_value`."""
+# bit generators a saved numpy Generator may name (built fresh: never np.random's global)
+_BIT_GENERATORS = {
+    cls.__name__: cls
+    for cls in (
+        np.random.PCG64,
+        np.random.PCG64DXSM,
+        np.random.MT19937,
+        np.random.Philox,
+        np.random.SFC64,
+    )
+}
+# dtypes a file may name: booleans and numbers (the input data's dtype), never objects
+_DTYPE_KINDS = "biufc"
+# dtypes of saved arrays: numbers, strings (class labels), dates
+_ARRAY_KINDS = "biufcUSmM"
+# fitted attributes of the base classes and the one type each must have when loaded
+_ATTRIBUTE_TYPES = {
+    "scaler_": ChannelMinMaxScaler,
+    "_rng_": np.random.Generator,
+    "device_": torch.device,
+    "dtype_": np.dtype,
+    "n_channels_": int,
+    "n_timepoints_": int,
+    "n_classes_": int,
+    "seed_": int,
+}
+_MEMBERS = ("meta.json", "params.json", "state.json", "arrays.npz", "weights.pt")
+#: Decompressed size a file may reach: this many times its own size, and at least
+#: ``MIN_INFLATED_BYTES`` (a zip bomb of 1.5 MB that inflates to 1.6 GB is refused).
+MAX_INFLATION = 100
+MIN_INFLATED_BYTES = 256 * 2**20
+
+
+class _Malformed(ValueError):
+    """A part of the file does not hold what the format says it holds."""
+
+
+def _decode_value(value, key: str):
+    """Invert :func:`_encode_value`, checking each tagged value (``_Malformed`` if bad)."""
     if isinstance(value, list):
-        return [_decode_value(v) for v in value]
+        return [_decode_value(v, key) for v in value]
     if not isinstance(value, dict):
         return value
     kind = value.get("__kind__")
-    if kind == "rng":
-        state = value["state"]
-        bit_generator = getattr(np.random, state["bit_generator"])()
-        bit_generator.state = state
-        return np.random.Generator(bit_generator)
-    if kind == "scaler":
-        scaler = ChannelMinMaxScaler(eps=value["eps"])
-        scaler.min_ = np.asarray(value["min"], dtype=np.float64)
-        scaler.range_ = np.asarray(value["range"], dtype=np.float64)
-        return scaler
-    if kind == "device":
-        return torch.device(value["value"])
-    if kind == "dtype":
-        return np.dtype(value["value"])
-    if kind == "object_array":
-        out = np.empty(len(value["value"]), dtype=object)
-        out[:] = [_decode_value(v) for v in value["value"]]
-        return out
-    return {k: _decode_value(v) for k, v in value.items()}
+    if kind is None:
+        return {k: _decode_value(v, key) for k, v in value.items()}
+    decode = _DECODERS.get(kind) if isinstance(kind, str) else None
+    if decode is None:
+        raise _Malformed(f"fitted attribute {key!r} has an unknown kind {kind!r}")
+    try:
+        return decode(value)
+    except _Malformed as err:
+        raise _Malformed(f"fitted attribute {key!r}: {err}") from None
+    except (KeyError, TypeError, ValueError, RuntimeError, OverflowError) as err:
+        raise _Malformed(f"fitted attribute {key!r} is a malformed {kind} ({err!r})") from None
+
+
+def _decode_rng(value) -> np.random.Generator:
+    state = value["state"]
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    if name not in _BIT_GENERATORS:
+        raise _Malformed(
+            f"the random generator names bit generator {name!r}, not one of "
+            f"{sorted(_BIT_GENERATORS)}"
+        )
+    bit_generator = _BIT_GENERATORS[name]()
+    bit_generator.state = state  # validates the rest of the state
+    return np.random.Generator(bit_generator)
+
+
+def _decode_scaler(value) -> ChannelMinMaxScaler:
+    eps = value["eps"]
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps >= 0:
+        raise _Malformed(f"the scaler's eps is {eps!r}, not a number >= 0")
+    scaler = ChannelMinMaxScaler(eps=float(eps))
+    for name in ("min", "range"):
+        numbers = value[name]
+        if not isinstance(numbers, list) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers
+        ):
+            raise _Malformed(f"the scaler's {name} is not a list of numbers")
+    scaler.min_ = np.asarray(value["min"], dtype=np.float64)
+    scaler.range_ = np.asarray(value["range"], dtype=np.float64)
+    if scaler.min_.shape != scaler.range_.shape or not (
+        np.isfinite(scaler.min_).all() and np.isfinite(scaler.range_).all()
+    ):
+        raise _Malformed("the scaler's min and range differ in length or are not finite")
+    return scaler
+
+
+def _decode_device(value) -> torch.device:
+    if not isinstance(value["value"], str):
+        raise _Malformed(f"the device is {value['value']!r}, not a string")
+    return torch.device(value["value"])
+
+
+def _decode_dtype(value) -> np.dtype:
+    name = value["value"]
+    if not isinstance(name, str):
+        raise _Malformed(f"the dtype is {name!r}, not a string")
+    dtype = np.dtype(name)
+    if dtype.kind not in _DTYPE_KINDS or dtype.fields is not None:
+        raise _Malformed(f"the dtype {name!r} is not a numeric dtype")
+    return dtype
+
+
+def _decode_object_array(value) -> np.ndarray:
+    items = value["value"]
+    if not isinstance(items, list) or not all(
+        v is None or isinstance(v, (bool, int, float, str)) for v in items
+    ):
+        raise _Malformed("an object array may hold only numbers, strings and None")
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+_DECODERS = {
+    "rng": _decode_rng,
+    "scaler": _decode_scaler,
+    "device": _decode_device,
+    "dtype": _decode_dtype,
+    "object_array": _decode_object_array,
+}
 
 
 def save_estimator(estimator, path) -> None:
@@ -124,6 +222,7 @@ def save_estimator(estimator, path) -> None:
         "format_version": FORMAT_VERSION,
         "class": _qualname(type(estimator)),
         "tsaugment_version": _version(),
+        "model": weights is not None,
     }
     with zipfile.ZipFile(os.fspath(path), "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("meta.json", json.dumps(meta, indent=2))
@@ -141,6 +240,11 @@ def save_estimator(estimator, path) -> None:
 def load_estimator(path, expected_class=None):
     """Read an estimator written by :func:`save_estimator`.
 
+    Reading runs no code from the file: the class is looked up among tsaugment's own
+    estimators (never imported by a name from the file), every member is checked
+    before use (sizes, JSON types, array dtypes, random generator states, tensor
+    weights), and any defect is reported as a ``ValueError`` naming it.
+
     Parameters
     ----------
     path : str or os.PathLike
@@ -155,77 +259,244 @@ def load_estimator(path, expected_class=None):
     Raises
     ------
     ValueError
-        If the file is not a tsaugment estimator, is corrupt, or holds another class.
+        If the file is not a tsaugment estimator, is corrupt or malformed, would
+        inflate to more than ``max(MIN_INFLATED_BYTES, MAX_INFLATION * its size)``
+        bytes, or holds another class.
     """
     path = os.fspath(path)
     try:
+        return _load(path, expected_class)
+    except _Malformed as err:
+        raise ValueError(f"{path!r} is not a valid tsaugment estimator file: {err}.") from None
+
+
+def _load(path: str, expected_class):
+    budget = max(MIN_INFLATED_BYTES, MAX_INFLATION * os.path.getsize(path))
+    try:
         with zipfile.ZipFile(path) as zf:
-            meta = json.loads(zf.read("meta.json"))
-            if meta.get("format") != FORMAT:
-                raise ValueError("its meta.json does not carry the tsaugment format tag")
-            params = json.loads(zf.read("params.json"))
-            state = json.loads(zf.read("state.json"))
-            with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            weights = None
-            if "weights.pt" in zf.namelist():
-                weights = torch.load(
-                    io.BytesIO(zf.read("weights.pt")), map_location="cpu", weights_only=True
-                )
-    except FileNotFoundError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError) as err:
-        raise ValueError(f"{path!r} is not a readable tsaugment estimator file ({err}).") from err
-    if meta.get("format_version", 0) > FORMAT_VERSION:
+            members = _read_members(zf, budget)
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ) as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise ValueError(f"{path!r} is not a readable tsaugment estimator file ({err}).") from None
+    meta = _json_member(members, "meta.json", dict)
+    if meta.get("format") != FORMAT:
+        raise _Malformed("its meta.json does not carry the tsaugment format tag")
+    version = meta.get("format_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _Malformed(f"its format version is {version!r}, not an integer")
+    if version > FORMAT_VERSION:
         raise ValueError(
-            f"{path!r} was written by a newer tsaugment (format version "
-            f"{meta['format_version']}); upgrade tsaugment to read it."
+            f"{path!r} was written by a newer tsaugment (format version {version}); "
+            "upgrade tsaugment to read it."
         )
-    qualified = meta.get("class", "")
-    if expected_class is not None and qualified == _qualname(expected_class):
-        cls = expected_class  # the caller named the class: nothing to import
-    else:
-        cls = _resolve_class(qualified, path)
+    cls = _resolve_class(meta.get("class"), path, expected_class)
     if expected_class is not None and not issubclass(cls, expected_class):
         raise ValueError(f"{path!r} holds a {cls.__name__}, not a {expected_class.__name__}.")
+    params = _json_member(members, "params.json", dict)
+    unknown = sorted(set(params) - set(cls._get_param_names()))
+    if unknown:
+        raise _Malformed(f"params.json names parameters {cls.__name__} does not have: {unknown}")
+    state = _json_member(members, "state.json", dict)
+    attributes = {key: _decode_value(value, key) for key, value in state.items()}
+    for key, value in _read_arrays(members, budget).items():
+        if key in attributes:
+            raise _Malformed(f"fitted attribute {key!r} is stored twice")
+        attributes[key] = value
+    for key, value in attributes.items():
+        _check_attribute(cls, key, value, params)
+    weights = _read_weights(members)
+    has_model = meta.get("model")
+    if has_model is None:  # files written before the flag: does the class build a network?
+        has_model = _builds_network(cls)
+    if has_model and weights is None:
+        raise _Malformed(f"weights.pt is missing: a fitted {cls.__name__} has a network")
     estimator = cls(**params)
-    for key, value in state.items():
-        setattr(estimator, key, _decode_value(value))
-    for key, value in arrays.items():
+    for key, value in attributes.items():
         setattr(estimator, key, value)
     if weights is not None:
-        model = estimator._build_model()
+        try:
+            model = estimator._build_model()
+        except Exception as err:  # noqa: BLE001 - whatever the fitted values broke
+            raise _Malformed(
+                f"its fitted attributes do not describe a {cls.__name__} network ({err!r})"
+            ) from None
         try:
             model.load_state_dict(weights)
         except RuntimeError as err:
             raise ValueError(
                 f"the weights in {path!r} do not fit the {cls.__name__} network ({err})."
-            ) from err
+            ) from None
         estimator.model_ = model
     if hasattr(estimator, "_after_load"):
         estimator._after_load()
     return estimator
 
 
+def _read_members(zf: zipfile.ZipFile, budget: int) -> dict[str, bytes]:
+    """The members' bytes, after checking names and declared sizes against ``budget``."""
+    infos = zf.infolist()
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        raise _Malformed("a member is stored twice")
+    unexpected = sorted(set(names) - set(_MEMBERS))
+    if unexpected:
+        raise _Malformed(f"it has unexpected members {unexpected}")
+    total = sum(info.file_size for info in infos)
+    if total > budget:
+        raise _Malformed(
+            f"its members would inflate to {total:,} bytes, more than the limit of "
+            f"{budget:,} ({MAX_INFLATION} times the file's size, at least "
+            f"{MIN_INFLATED_BYTES:,})"
+        )
+    members = {}
+    for info in infos:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+        if len(data) != info.file_size:
+            raise _Malformed(f"{info.filename} is not as long as its header says")
+        members[info.filename] = data
+    return members
+
+
+def _json_member(members: dict, name: str, kind: type):
+    if name not in members:
+        raise _Malformed(f"{name} is missing")
+    try:
+        value = json.loads(members[name])
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
+        raise _Malformed(f"{name} is not valid JSON ({err})") from None
+    if not isinstance(value, kind):
+        raise _Malformed(f"{name} holds a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+def _read_arrays(members: dict, budget: int) -> dict[str, np.ndarray]:
+    """The arrays of ``arrays.npz``: plain ``.npy`` members of numbers or strings.
+
+    Each member's header is read first: its dtype must be plain data and its shape
+    must match the member's size (a header may not make numpy allocate more than the
+    file holds), and all members together stay within ``budget`` bytes.
+    """
+    if "arrays.npz" not in members:
+        raise _Malformed("arrays.npz is missing")
+    blob = members["arrays.npz"]
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as inner:
+            infos = inner.infolist()
+            if sum(info.file_size for info in infos) > budget:
+                raise _Malformed("the arrays in arrays.npz would inflate past the size limit")
+            for info in infos:
+                if not info.filename.endswith(".npy"):
+                    raise _Malformed(f"arrays.npz holds {info.filename!r}, not a .npy array")
+                with inner.open(info) as fh:
+                    _check_npy_header(fh, info)
+        arrays = {}
+        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+            for key in npz.files:
+                arrays[key] = npz[key]
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as err:
+        raise _Malformed(f"arrays.npz is not a readable .npz file ({err})") from None
+    except ValueError as err:
+        if isinstance(err, _Malformed):
+            raise
+        raise _Malformed(f"arrays.npz holds an array that is not plain data ({err})") from None
+    return arrays
+
+
+def _check_npy_header(fh, info: zipfile.ZipInfo) -> None:
+    """Refuse an .npy member whose dtype is not plain data or whose shape lies."""
+    fmt = np.lib.format
+    version = fmt.read_magic(fh)
+    if version == (1, 0):
+        shape, _, dtype = fmt.read_array_header_1_0(fh)
+    elif version in ((2, 0), (3, 0)):
+        shape, _, dtype = fmt.read_array_header_2_0(fh)
+    else:
+        raise _Malformed(f"{info.filename} has an unknown .npy version {version}")
+    if dtype.hasobject or dtype.kind not in _ARRAY_KINDS:
+        raise _Malformed(f"array {info.filename!r} has dtype {dtype}, not plain data")
+    header = fh.tell() if fh.seekable() else None
+    data = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if header is not None and header + data != info.file_size:
+        raise _Malformed(f"array {info.filename!r} has a shape that does not match its size")
+
+
+def _read_weights(members: dict):
+    """The network's state dict (tensors only), or None when the file has none."""
+    if "weights.pt" not in members:
+        return None
+    try:
+        weights = torch.load(
+            io.BytesIO(members["weights.pt"]), map_location="cpu", weights_only=True
+        )
+    except Exception as err:  # noqa: BLE001 - torch raises many kinds; none may reach the user
+        # torch's own message suggests weights_only=False (running the file's code): not shown
+        raise _Malformed(
+            f"weights.pt is not a plain state dict of tensors ({type(err).__name__})"
+        ) from None
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in weights.items()
+    ):
+        raise _Malformed("weights.pt is not a state dict of named tensors")
+    return weights
+
+
+def _check_attribute(cls, key, value, params) -> None:
+    """A fitted attribute must be a new name of the expected type."""
+    if not isinstance(key, str) or not key.isidentifier() or key.startswith("__"):
+        raise _Malformed(f"{key!r} is not a valid attribute name")
+    if key in params or hasattr(cls, key):
+        raise _Malformed(f"fitted attribute {key!r} would replace a parameter or method")
+    expected = _ATTRIBUTE_TYPES.get(key)
+    if expected is None:
+        return
+    if expected is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _Malformed(f"fitted attribute {key!r} is {value!r}, not an integer >= 0")
+    elif not isinstance(value, expected):
+        raise _Malformed(
+            f"fitted attribute {key!r} is a {type(value).__name__}, not a {expected.__name__}"
+        )
+
+
+def _builds_network(cls) -> bool:
+    """Whether fitted instances of ``cls`` have a network (``model_``) to load."""
+    from .base import BaseGenerator
+
+    build = getattr(cls, "_build_model", None)
+    return build is not None and build is not getattr(BaseGenerator, "_build_model", None)
+
+
 def _qualname(cls) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _resolve_class(qualified: str, path: str):
-    """Import an estimator class, refusing anything outside tsaugment.
+def _resolve_class(qualified, path: str, expected_class):
+    """The estimator class a file names, looked up, never imported by that name.
 
     A file may name any class; importing and calling an arbitrary one would run code,
-    so only tsaugment's own classes are resolved by name. A user-defined estimator is
-    loaded through its own ``load`` (the class is then given, not imported).
+    so a name resolves only to the class the caller asked for or to one of the
+    estimators :func:`tsaugment.utils.discovery.all_estimators` lists. A
+    user-defined estimator is loaded through its own ``load`` (the class is then given).
     """
-    module_name, _, class_name = qualified.rpartition(".")
-    if not module_name.startswith("tsaugment") or not class_name:
-        raise ValueError(f"{path!r} names a class outside tsaugment ({qualified!r}).")
-    try:
-        module = importlib.import_module(module_name)
-        return getattr(module, class_name)
-    except (ImportError, AttributeError) as err:
-        raise ValueError(f"{path!r} names an unknown class {qualified!r}.") from err
+    if not isinstance(qualified, str) or not qualified:
+        raise _Malformed("its meta.json names no class")
+    if expected_class is not None and qualified == _qualname(expected_class):
+        return expected_class
+    from .utils.discovery import all_estimators
+
+    known = {_qualname(cls): cls for _, cls in all_estimators()}
+    if qualified not in known:
+        raise ValueError(f"{path!r} names a class outside tsaugment's estimators ({qualified!r}).")
+    return known[qualified]
 
 
 def _version() -> str:
