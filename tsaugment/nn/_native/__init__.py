@@ -396,7 +396,10 @@ def _folder_problem(folder: Path) -> str | None:
             return f"the cache folder {folder} cannot be created ({err.strerror})"
     problem = _private_problem(folder, folder=True)
     if problem:
-        return f"the cache folder is not private: {problem}"
+        return (
+            f"the cache folder is not private: {problem} (make it yours with "
+            "`chmod go-w`, or set TSAUGMENT_CACHE_DIR to a folder of your own)"
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the cache folder {folder} is not writable"
     return None
@@ -417,6 +420,10 @@ def _open() -> tuple[ctypes.CDLL | None, str | None]:
                 return _open_cached(compiler, source, entry)
         except OSError as err:
             problem = f"the cache folder {folder} cannot be used ({err})"
+    if folder.is_dir() and _private_problem(folder, folder=True) is None:
+        lib, _ = entry.open_verified()  # a private cache we cannot write to, with a good copy
+        if lib is not None:
+            return lib, None
     # an unusable cache: a library built for this process only
     _warn(f"{problem}; the compiled GRU library is built for this process only.")
     try:
@@ -463,7 +470,7 @@ def load():
             if os.environ.get("TSAUGMENT_NATIVE", "1") != "0":
                 try:
                     _library, reason = _open()
-                except OSError as err:
+                except (OSError, ValueError, subprocess.SubprocessError) as err:
                     _library, reason = None, str(err)
             _tried = True
             if _library is None and reason:
