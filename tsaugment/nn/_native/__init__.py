@@ -476,7 +476,7 @@ def load():
             if _library is None and reason:
                 _warn(
                     f"tsaugment's compiled GRU loops are not used: {reason}. The recurrent "
-                    "networks run their PyTorch loops instead (several times slower; "
+                    "networks run their PyTorch loops instead (about half as fast; "
                     "set TSAUGMENT_NATIVE=0 to choose them without this warning)."
                 )
     return _library
