@@ -363,7 +363,8 @@ def _compile(compiler: str, source: bytes, folder: Path) -> Path:
         if code == 0 and target.is_file() and target.stat().st_size > 0:
             os.chmod(target, 0o755)
             return target
-    raise _BuildError(f"{Path(compiler).name} could not build gru.c: {output.strip()[-500:]}")
+    message = output.strip()[-500:] or f"exit status {code}, no message"
+    raise _BuildError(f"{Path(compiler).name} could not build gru.c: {message}")
 
 
 def _build_cached(compiler: str, source: bytes, entry: _Entry) -> None:
