@@ -239,6 +239,7 @@ def test_failing_compiler_is_remembered_until_the_source_changes(cache, tmp_path
     monkeypatch.setattr(_native, "_SOURCE", changed)
     _load()
     assert _calls(log) > tries  # a new source is tried at once
+    assert not list(cache.glob("gru-build-*"))  # failed builds leave nothing behind
 
 
 @needs_posix

@@ -348,8 +348,19 @@ def _file_lock(path: Path):
 
 
 def _compile(compiler: str, source: bytes, folder: Path) -> Path:
-    """Compile ``source`` in a new private folder under ``folder``; the library's path."""
+    """Compile ``source`` in a new private folder under ``folder``; the library's path.
+
+    The folder is removed when the build fails; on success the caller removes it.
+    """
     build = Path(tempfile.mkdtemp(prefix="gru-build-", dir=folder))
+    try:
+        return _compile_in(compiler, source, build)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+
+
+def _compile_in(compiler: str, source: bytes, build: Path) -> Path:
     (build / "gru.c").write_bytes(source)
     target = build / "gru.so"
     deadline = time.monotonic() + _timeout()
