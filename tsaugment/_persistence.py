@@ -12,6 +12,12 @@ A saved estimator is one zip file holding
 
 The network itself is rebuilt by the estimator's ``_build_model()`` from its
 parameters and fitted metadata, then its weights are loaded.
+
+Reading trusts nothing in the file: the class is looked up among tsaugment's own
+estimators (a name is never imported), member sizes are checked against a limit
+before anything is inflated, each ``.npy`` header is checked before numpy allocates
+what it claims, tagged values (random generator, scaler, device, dtype) are rebuilt
+only from known kinds, and every defect is a ``ValueError`` naming it.
 """
 
 from __future__ import annotations

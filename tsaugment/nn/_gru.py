@@ -13,9 +13,9 @@ skipped for frozen networks); the loop over time runs
 * in C (``_native/gru.c``, compiled on first use): per step, the recurrent product
   and all gates in one pass over a tile of rows, the rows split across PyTorch's
   OpenMP threads;
-* or, where no C compiler works, in PyTorch operations on contiguous gate-major
-  buffers, with everything that does not depend on the incoming gradient computed for
-  all steps at once.
+* or, where no C compiler works (one ``NativeLibraryWarning`` per process says so),
+  in PyTorch operations on contiguous gate-major buffers, with everything that does
+  not depend on the incoming gradient computed for all steps at once.
 
 It is used on the CPU for float32 input in batch-first layout with a zero initial
 state (how every network of this package calls it); anything else (CUDA, where cuDNN
