@@ -332,3 +332,25 @@ def test_the_two_loops_agree_to_float_rounding_as_documented(monkeypatch):
         torch_loops = gru(x)[0]
     difference = (native - torch_loops).abs().max().item()
     assert 0 < difference < 1e-5
+
+
+@needs_compiler
+def test_concurrent_first_uses_build_once_and_all_load(tmp_path):
+    # builds go to a temporary folder and are renamed into place under a lock: processes
+    # starting together never load a half-written file
+    env = dict(os.environ, TSAUGMENT_CACHE_DIR=str(tmp_path / "cache"), OMP_NUM_THREADS="1")
+    env.pop("TSAUGMENT_NATIVE", None)
+    # the loader alone (it needs only the standard library): no torch import per process
+    code = (
+        "import importlib.util as u\n"
+        f"spec = u.spec_from_file_location('native', {_native.__file__!r})\n"
+        "native = u.module_from_spec(spec)\n"
+        "spec.loader.exec_module(native)\n"
+        "assert native.load() is not None\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-W", "error", "-c", code], env=env) for _ in range(3)
+    ]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    names = sorted(p.suffix for p in (tmp_path / "cache").iterdir())
+    assert names == [".lock", ".sha256", ".so"]
