@@ -7,6 +7,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 from ._aae import AdversarialAutoencoderNet
 from ._gru import GRU
 from ._init import WEIGHT_INITS, init_weights_, keras_init_, tensorflow_init_
+from ._native import NativeLibraryWarning
 from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
 from ._resnet import ResNetBlock, TimeSeriesResNet
@@ -19,6 +20,7 @@ __all__ = [
     "ConvVAE",
     "GRU",
     "LayerNormLSTM",
+    "NativeLibraryWarning",
     "PosthocDiscriminator",
     "PosthocPredictor",
     "RecurrentNet",

@@ -104,7 +104,19 @@ _tried = False
 
 
 class NativeLibraryWarning(RuntimeWarning):
-    """The compiled GRU library is not used, or its cached copy had to be replaced."""
+    """The compiled GRU library is not used, or its cached copy had to be replaced.
+
+    Issued at most once per process for the slow path, with the reason and the fix.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from tsaugment.nn import NativeLibraryWarning
+    >>> with warnings.catch_warnings():  # a program that accepts the slower loops
+    ...     warnings.simplefilter("ignore", NativeLibraryWarning)
+    >>> issubclass(NativeLibraryWarning, RuntimeWarning)
+    True
+    """
 
 
 class _BuildError(OSError):
@@ -482,8 +494,8 @@ def load():
             if os.environ.get("TSAUGMENT_NATIVE", "1") != "0":
                 try:
                     _library, reason = _open()
-                except (OSError, ValueError, subprocess.SubprocessError) as err:
-                    _library, reason = None, str(err)
+                except Exception as err:  # noqa: BLE001 - an optional speed-up never breaks a fit
+                    _library, reason = None, f"{type(err).__name__}: {err}"
             _tried = True
             if _library is None and reason:
                 _warn(
