@@ -313,9 +313,11 @@ def test_cache_key_tells_arm_cpus_apart(tmp_path, monkeypatch):
 
 
 @needs_compiler
-def test_without_cpuinfo_the_compiler_names_the_cpu(tmp_path):
+def test_without_cpuinfo_the_compiler_names_the_cpu(tmp_path, monkeypatch):
     cpu = _native._cpu_id(_native._compiler(), str(tmp_path / "missing"))
     assert cpu.strip()
+    monkeypatch.chdir(tmp_path)  # the same wherever the process runs
+    assert _native._cpu_id(_native._compiler(), str(tmp_path / "missing")) == cpu
 
 
 def test_the_two_loops_agree_to_float_rounding_as_documented(monkeypatch):

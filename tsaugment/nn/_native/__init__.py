@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import stat
@@ -207,8 +208,10 @@ def _cpu_id(compiler: str, cpuinfo: str = "/proc/cpuinfo") -> str:
             code, out = _run(probe, timeout=min(_timeout(), 30.0))
         except _BuildError:
             continue
-        if code == 0 and out.strip():
-            return out
+        # clang's driver line also names files and folders: keep its CPU and features
+        target = re.findall(r'"-target-(?:cpu|feature)" "([^"]+)"', out)
+        if code == 0 and (target or out.strip()):
+            return " ".join(target) if target else out
     # nothing names the CPU: never share a library between machines
     return f"{platform.processor()}|{platform.node()}"
 
