@@ -21,6 +21,7 @@ import torch
 
 from tsaugment import AAEGenerator, AvatarGenerator, LatentVAEAugmenter, TimeGANGenerator
 from tsaugment.metrics import discriminative_score, predictive_score
+from tsaugment.nn import _native
 
 PINNED = Path(__file__).parent / "data" / "fixed_seed.npz"
 
@@ -84,8 +85,12 @@ def outputs():
 def test_fixed_seed_output_is_unchanged(outputs, key):
     with np.load(PINNED, allow_pickle=False) as pinned:
         expected = pinned[key]
-    # the same code gives the same bits; the tolerance only absorbs other CPUs' kernels
-    np.testing.assert_allclose(outputs[key], expected, rtol=1e-5, atol=1e-6)
+    # The pins were made with the compiled GRU loops; the same code gives the same bits
+    # and the tolerance only absorbs other CPUs' kernels. Where no compiler is found the
+    # PyTorch loops run instead: they agree with the compiled ones to float32 rounding
+    # per step, which over a fit moved one pinned array (aae_transform) by 1.7e-4.
+    tol = 1e-6 if _native.load() is not None else 1e-3
+    np.testing.assert_allclose(outputs[key], expected, rtol=10 * tol, atol=tol)
 
 
 if __name__ == "__main__":
