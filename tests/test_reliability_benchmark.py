@@ -117,10 +117,13 @@ def test_each_cell_runs_on_a_fixed_thread_count_and_restores_it(monkeypatch):
 
     seen = []
 
-    class Recorder:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Recorder(ClassifierMixin, BaseEstimator):
         def fit(self, X, y):
             seen.append(torch.get_num_threads())
             self.label_ = y[0]
+            self.classes_ = sorted(set(y))
             return self
 
         def predict(self, X):
