@@ -118,11 +118,19 @@ def discriminative_score(
     real = as_tensor(X_real, dev)
     synth = as_tensor(X_synth, dev)
 
+    problems: list[str] = []
+
     def run(seed: int) -> float:
         with seeded(seed, dev):
-            return _one_run(real, synth, n_iter, batch_size, lr, dev)
+            score, problem = _one_run(real, synth, n_iter, batch_size, lr, dev)
+        if problem:
+            problems.append(problem)
+        return score
 
-    return repeat_runs(run, n_runs, random_state, return_all)
+    result = repeat_runs(run, n_runs, random_state, return_all)
+    for problem in dict.fromkeys(problems):  # once each, pointing at the caller's line
+        warnings.warn(problem, ScoreWarning, stacklevel=2)
+    return result
 
 
 def _split(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -133,7 +141,8 @@ def _split(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return X[idx[:n_train]], X[idx[n_train:]]
 
 
-def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
+def _one_run(real, synth, n_iter, batch_size, lr, dev) -> tuple[float, str | None]:
+    """One split, one GRU: the score, and why it is not meaningful (or None)."""
     real_train, real_test = _split(real)
     synth_train, synth_test = _split(synth)
     net = PosthocDiscriminator(real.shape[1]).to(dev)
@@ -165,20 +174,16 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
     accuracy = (int(real_says_real.sum()) + len(synth_test) - int(synth_says_real.sum())) / n_test
     score = abs(accuracy - 0.5)
     if said_real in (0, n_test):
-        warnings.warn(
+        return score, (
             f"discriminative score {score:.4f} is not meaningful: the post-hoc GRU called "
             f"all {n_test} held-out series {'real' if said_real else 'synthetic'} (it did "
             f"not learn to tell them apart in n_iter={n_iter} iterations); a score near "
-            "0 here does not mean the synthetic data is indistinguishable.",
-            ScoreWarning,
-            stacklevel=4,
+            "0 here does not mean the synthetic data is indistinguishable."
         )
-    elif min(len(real_test), len(synth_test)) < _MIN_HELD_OUT:
-        warnings.warn(
+    if min(len(real_test), len(synth_test)) < _MIN_HELD_OUT:
+        return score, (
             f"discriminative score {score:.4f} rests on {len(real_test)} real and "
             f"{len(synth_test)} synthetic held-out series; with fewer than {_MIN_HELD_OUT} "
-            "of either it is too coarse to mean much (pass more series).",
-            ScoreWarning,
-            stacklevel=4,
+            "of either it is too coarse to mean much (pass more series)."
         )
-    return score
+    return score, None
