@@ -9,9 +9,16 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import check_random_state
 
-__all__ = ["check_X", "check_y", "check_same_layout", "seed_from_random_state"]
+__all__ = [
+    "check_X",
+    "check_y",
+    "check_same_layout",
+    "float_dtype_of",
+    "seed_from_random_state",
+]
 
 
 def check_X(
@@ -40,14 +47,16 @@ def check_X(
     Returns
     -------
     X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Float32 and float64 input keep their dtype; anything else becomes float64.
-        The array is a copy only where the dtype or the shape had to change.
+        Float32 and float64 input keep their dtype; float16 is widened to float32
+        (exactly); anything else becomes float64. The array is a copy only where the
+        dtype or the shape had to change. :func:`float_dtype_of` gives the dtype that
+        results should be returned in.
 
     Raises
     ------
     ValueError
-        On an empty array, a 1D or 4D+ array, non-numeric values, NaN or inf, too few
-        series or too short series.
+        On an empty array, a 1D or 4D+ array, complex or non-numeric values, NaN or
+        inf, too few series or too short series.
     """
     if isinstance(X, (str, bytes)) or X is None:
         raise TypeError(
@@ -61,12 +70,22 @@ def check_X(
             f"{name} could not be read as a rectangular array ({err}); series of "
             "unequal length must be padded with NaN or resampled first."
         ) from err
+    if arr.dtype.kind == "c" or (
+        arr.dtype.kind == "O" and any(isinstance(v, complex) for v in arr.ravel()[:10_000])
+    ):
+        raise ValueError(
+            f"{name} holds complex numbers; tsaugment works on real-valued series. Pass "
+            "the real and imaginary parts as two channels (np.stack([X.real, X.imag], "
+            "axis=1) for 2D X) or the magnitude."
+        )
     if arr.dtype.kind not in "fiub":
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as err:
             raise ValueError(f"{name} must hold numbers, got values of dtype {arr.dtype}.") from err
-    if arr.dtype not in (np.float32, np.float64):
+    if arr.dtype == np.float16:
+        arr = arr.astype(np.float32)  # exact; the networks compute in float32
+    elif arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float64)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one series.")
@@ -98,8 +117,55 @@ def check_X(
     return arr
 
 
+def float_dtype_of(X) -> np.dtype:
+    """The float dtype results made from ``X`` are returned in: ``X``'s own.
+
+    Parameters
+    ----------
+    X : array-like
+        The input as the caller gave it (before :func:`check_X`).
+
+    Returns
+    -------
+    dtype : numpy.dtype
+        ``X.dtype`` for a floating-point array (float16, float32, float64, ...),
+        float64 for anything else (integers, lists).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float_dtype_of(np.zeros(3, dtype=np.float16)), float_dtype_of([1, 2])
+    (dtype('float16'), dtype('float64'))
+    """
+    dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float64)
+
+
+def _label_kind(value) -> str:
+    """'number', 'text' or the type's name: labels of one kind can be sorted together."""
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, numbers.Number):
+        return "number"
+    if isinstance(value, (str, bytes)):
+        return "text"
+    return type(value).__name__
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        missing = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(missing, (bool, np.bool_)) and bool(missing)
+
+
 def check_y(y, n_cases: int, *, name: str = "y", min_class_size: int = 1) -> np.ndarray:
-    """Validate labels: 1D, one per series, no missing values.
+    """Validate labels: 1D, one per series, no missing values, one kind of value.
 
     Parameters
     ----------
@@ -116,7 +182,25 @@ def check_y(y, n_cases: int, *, name: str = "y", min_class_size: int = 1) -> np.
     -------
     y : ndarray of shape (n_cases,)
         The labels, dtype unchanged.
+
+    Raises
+    ------
+    ValueError
+        When ``y`` is missing (None), not 1D, of the wrong length, holds missing
+        values (None, NaN, ``pd.NA``, ``pd.NaT``), or mixes kinds of labels that
+        cannot be ordered together (text and numbers, say).
     """
+    if y is None:
+        raise ValueError(
+            f"{name} is required: one label per series (got None); {n_cases} labels are needed."
+        )
+    if isinstance(y, (list, tuple)):
+        kinds = {_label_kind(v) for v in y if not _is_missing(v)}
+        if len(kinds) > 1:  # numpy would silently turn every label into text
+            raise ValueError(
+                f"{name} mixes kinds of labels ({', '.join(sorted(kinds))}); use one type "
+                "for all labels (for instance all strings)."
+            )
     y_arr = np.asarray(y)
     if y_arr.ndim == 2 and y_arr.shape[1] == 1:
         y_arr = y_arr.ravel()
@@ -124,10 +208,23 @@ def check_y(y, n_cases: int, *, name: str = "y", min_class_size: int = 1) -> np.
         raise ValueError(f"{name} must be 1D with one label per series, got shape {y_arr.shape}.")
     if y_arr.shape[0] != n_cases:
         raise ValueError(f"{name} has {y_arr.shape[0]} labels but X has {n_cases} series.")
-    if y_arr.dtype.kind == "f" and np.isnan(y_arr).any():
-        raise ValueError(f"{name} contains NaN labels.")
-    if y_arr.dtype.kind == "O" and any(v is None for v in y_arr):
-        raise ValueError(f"{name} contains missing (None) labels.")
+    if y_arr.dtype.kind in "fc" and np.isnan(y_arr).any():
+        raise ValueError(f"{name} contains {int(np.isnan(y_arr).sum())} NaN labels.")
+    if y_arr.dtype.kind in "mM" and np.isnat(y_arr).any():
+        raise ValueError(f"{name} contains {int(np.isnat(y_arr).sum())} missing (NaT) labels.")
+    if y_arr.dtype.kind == "O":
+        missing = [i for i, v in enumerate(y_arr) if _is_missing(v)]
+        if missing:
+            raise ValueError(
+                f"{name} contains {len(missing)} missing labels (None, NaN or pd.NA), the "
+                f"first at position {missing[0]}; drop those series or give them a label."
+            )
+        kinds = {_label_kind(v) for v in y_arr}
+        if len(kinds) > 1:
+            raise ValueError(
+                f"{name} mixes kinds of labels ({', '.join(sorted(kinds))}); use one type "
+                "for all labels (for instance all strings)."
+            )
     if min_class_size > 1:
         classes, counts = np.unique(y_arr, return_counts=True)
         small = [(c, int(k)) for c, k in zip(classes.tolist(), counts) if k < min_class_size]

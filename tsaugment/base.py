@@ -33,7 +33,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._params import validate_params
 from ._scaling import ChannelMinMaxScaler
-from ._validation import check_same_layout, check_X, check_y, seed_from_random_state
+from ._validation import (
+    check_same_layout,
+    check_X,
+    check_y,
+    float_dtype_of,
+    seed_from_random_state,
+)
 
 __all__ = ["BaseGenerator", "PersistenceMixin"]
 
@@ -100,8 +106,9 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
 
     - ``_min_timepoints``: shortest series the model accepts;
     - ``_min_class_size``: fewest series per class when fitted with labels;
-    - ``_scales_data``: ``False`` hands the hooks the data on its own scale (still
-      float32), for augmenters defined on the data's own units;
+    - ``_scales_data``: ``False`` hands the hooks the data on its own scale, in
+      float64 (float32 would round ``1e8 + x`` to steps of 8), for augmenters defined
+      on the data's own units;
     - ``_parameter_constraints``: what each hyperparameter may be, checked at the
       start of ``fit`` (see :mod:`tsaugment._params`).
     """
@@ -128,10 +135,11 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
         self : object
             The fitted generator.
         """
+        dtype = float_dtype_of(X)
         X = check_X(X, min_cases=2, min_timepoints=self._min_timepoints)
         self._check_params()
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
-        self.dtype_ = X.dtype
+        self.dtype_ = dtype
         y_codes = None
         if y is None:
             self.classes_ = None
@@ -145,7 +153,7 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
         self.scaler_ = ChannelMinMaxScaler().fit(X) if self._scales_data else _identity_scaler(X)
         self._init_random_state()
         with self._fit_context():
-            self._fit_scaled(self.scaler_.transform(X), y_codes)
+            self._fit_scaled(self._to_model_scale(X), y_codes)
         return self
 
     def sample(self, n_samples=1, *, y=None):
@@ -195,8 +203,11 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
             Variants on the caller's scale, in ``X``'s float dtype.
         """
         check_is_fitted(self)
+        dtype = float_dtype_of(X)
         X = check_X(X, min_timepoints=self._min_timepoints)
         check_same_layout(X, (self.n_channels_, self.n_timepoints_))
+        if y is not None:
+            y = check_y(y, X.shape[0])  # checked even when the fit had no labels
         if self.classes_ is not None and y is None:
             raise ValueError(
                 f"{type(self).__name__} was fitted with labels: pass y to transform "
@@ -204,10 +215,10 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
             )
         y_codes = None
         if y is not None and self.classes_ is not None:
-            y_codes = self._label_codes(X.shape[0], check_y(y, X.shape[0]), draw=False)
+            y_codes = self._label_codes(X.shape[0], y, draw=False)
         with self._inference_context():
-            X_new = self._transform_scaled(self.scaler_.transform(X), y_codes, self._rng_)
-        return self._finish(X_new, X.dtype)
+            X_new = self._transform_scaled(self._to_model_scale(X), y_codes, self._rng_)
+        return self._finish(X_new, dtype)
 
     def fit_transform(self, X, y=None):
         """Fit, then return one variant per series (see :meth:`transform`).
@@ -288,6 +299,12 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
                 f"unknown label(s) {unknown}; the generator knows {self.classes_.tolist()}."
             )
         return np.array([lookup[v] for v in values], dtype=np.int64)
+
+    def _to_model_scale(self, X) -> np.ndarray:
+        """What the hooks get: [0, 1] float32, or float64 on the data's own scale."""
+        if self._scales_data:
+            return self.scaler_.transform(X)
+        return np.asarray(X, dtype=np.float64)
 
     def _labels(self, y_codes):
         return None if y_codes is None else self.classes_[y_codes]

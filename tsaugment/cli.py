@@ -1,17 +1,51 @@
 """The ``tsaugment`` command line: benchmark, report, generate, quality.
 
 Run ``tsaugment COMMAND --help`` for the options of each command.
+
+Imports are lazy: ``tsaugment --help`` loads neither torch nor sktime (it answers in a
+fraction of a second), and a command loads what it needs when it runs (the options of
+a command, whose choices come from the catalogue, are built only for that command).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-import numpy as np
+__all__ = ["main", "build_parser"]
 
-__all__ = ["main"]
+# one line per command, shown by `tsaugment --help`
+_SUMMARIES = {
+    "benchmark": "baseline versus augmented accuracy on UCR data sets",
+    "report": "rebuild the report from results files",
+    "generate": "fit a generator and write synthetic series to a file",
+    "quality": "the TimeGAN protocol on Sines and Stocks",
+}
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's default shown once, by argparse, never also in the help text.
+
+    Options without a meaningful default (None, a flag's False) show none: their help
+    says what happens when they are left out. Lists are shown as typed on the command
+    line.
+    """
+
+    def _get_help_string(self, action):
+        help_text = action.help or ""
+        default = action.default
+        if (
+            default is None
+            or default is False
+            or default == argparse.SUPPRESS
+            or "%(default)" in help_text
+            or not action.option_strings
+        ):
+            return help_text
+        shown = " ".join(map(str, default)) if isinstance(default, (list, tuple)) else default
+        return f"{help_text} (default: {str(shown).replace('%', '%%')})"
 
 
 def _add_benchmark(sub):
@@ -19,13 +53,13 @@ def _add_benchmark(sub):
 
     p = sub.add_parser(
         "benchmark",
-        help="baseline versus augmented accuracy on UCR data sets",
+        help=_SUMMARIES["benchmark"],
         description=(
             "Run the grid data sets x augmenters x classifiers x seeds. Each finished cell "
             "is appended to OUTPUT/results.csv at once; rerunning the same command skips "
             "finished cells. Ends with OUTPUT/report.md and plots, and prints the table."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     p.add_argument(
         "--datasets",
@@ -34,7 +68,9 @@ def _add_benchmark(sub):
         help='UCR names, or "all" for every data set under --root',
     )
     p.add_argument(
-        "--root", help="folder of UCR data sets (default: $TSAUGMENT_DATA, then sktime's bundle)"
+        "--root",
+        help="folder of UCR data sets (ROOT/NAME/NAME_TRAIN.tsv); when omitted: "
+        "$TSAUGMENT_DATA, then the data sets bundled with sktime",
     )
     p.add_argument(
         "--augmenters",
@@ -45,15 +81,32 @@ def _add_benchmark(sub):
     p.add_argument(
         "--classifiers", nargs="+", default=["rocket"], help=f"from: {', '.join(CLASSIFIERS)}"
     )
-    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    p.add_argument(
+        "--seeds", nargs="+", type=int, default=[0, 1, 2], help="random seeds, one run each"
+    )
     p.add_argument("--ratio", type=float, default=1.0, help="synthetic series per original")
     p.add_argument(
         "--budget", default="small", help=f"{', '.join(BUDGETS)} or a number of iterations"
     )
     p.add_argument("--output", default="results", help="folder for results.csv and the report")
     p.add_argument("--n-jobs", type=int, default=1, help="cells run in parallel")
-    p.add_argument("--backend", choices=BACKENDS, default="joblib")
-    p.add_argument("--scheduler", help="Dask scheduler or Ray cluster address (default: local)")
+    p.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="torch threads per cell; results depend on it, so it is fixed (use --n-jobs "
+        "for more cores); 0: as many as torch picks (faster, not reproducible across machines)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="joblib",
+        help="where cells run: " + ", ".join(BACKENDS),
+    )
+    p.add_argument(
+        "--scheduler",
+        help="Dask scheduler or Ray cluster address; when omitted: a local cluster",
+    )
     p.add_argument(
         "--no-resume",
         action="store_true",
@@ -75,9 +128,16 @@ def _cmd_benchmark(args) -> int:
 
     datasets = args.datasets
     if datasets == ["all"]:
-        datasets = list_ucr(args.root)["root"]
+        root = args.root or os.environ.get("TSAUGMENT_DATA")
+        if not root:
+            raise ValueError('"all" needs --root (or $TSAUGMENT_DATA): the folder of data sets.')
+        if not Path(root).expanduser().is_dir():
+            raise ValueError(f"the data folder {root} does not exist (--root or $TSAUGMENT_DATA).")
+        datasets = list_ucr(root)["root"]
         if not datasets:
-            raise ValueError('"all" needs --root (or $TSAUGMENT_DATA) with UCR data sets in it.')
+            raise ValueError(
+                f"no UCR data sets under {root}: expected ROOT/NAME/NAME_TRAIN.tsv (or .ts)."
+            )
     results = run_benchmark(
         datasets,
         augmenters=args.augmenters,
@@ -92,6 +152,7 @@ def _cmd_benchmark(args) -> int:
         scheduler=args.scheduler,
         resume=not args.no_resume,
         reuse_synthetic=not args.no_reuse_synthetic,
+        torch_threads=args.torch_threads or None,
         verbose=not args.quiet,
     )
     print(write_report(results, args.output))
@@ -104,17 +165,20 @@ def _cmd_benchmark(args) -> int:
 def _add_report(sub):
     p = sub.add_parser(
         "report",
-        help="rebuild the report from results files",
+        help=_SUMMARIES["report"],
         description=(
             "Rebuild report.md and the plots from the results.csv of `tsaugment benchmark`. "
             "Several files (pieces of one grid run on different machines, or with "
             "different augmenters) are merged first; a cell recorded in more than one "
             "file is taken from the last file given."
         ),
+        formatter_class=_HelpFormatter,
     )
     p.add_argument("results", nargs="+", help="path(s) to results.csv")
-    p.add_argument("--output", help="folder for the report (default: the first file's folder)")
-    p.add_argument("--tie", type=float, default=0.005, help="half-width of the tie band")
+    p.add_argument(
+        "--output", help="folder for the report; when omitted: the first results file's folder"
+    )
+    p.add_argument("--tie", type=float, default=0.005, help="half-width of the tie band (accuracy)")
     p.set_defaults(func=_cmd_report)
 
 
@@ -139,27 +203,34 @@ def _add_generate(sub):
 
     p = sub.add_parser(
         "generate",
-        help="fit a generator and write synthetic series to a file",
+        help=_SUMMARIES["generate"],
         description=(
             "Fit a generator on a UCR data set (training split) or on a CSV file (one "
             "series per row, the label first unless --no-labels) and write synthetic "
             "series: .npz (arrays X and y) or .csv (univariate: label then values)."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="UCR data set name")
     source.add_argument("--csv", help="CSV file of series")
-    p.add_argument("--root", help="folder of UCR data sets")
+    p.add_argument(
+        "--root",
+        help="folder of UCR data sets; when omitted: $TSAUGMENT_DATA, then sktime's bundle",
+    )
     p.add_argument("--no-labels", action="store_true", help="the CSV has no label column")
+    generators = [a for a in AUGMENTERS if a != "none"]
     p.add_argument(
         "--generator",
         default="jitter",
-        choices=[a for a in AUGMENTERS if a != "none"],
+        choices=generators,
+        help="from: " + ", ".join(generators),
     )
-    p.add_argument("--n-samples", type=int, default=100)
-    p.add_argument("--budget", default="small")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n-samples", type=int, default=100, help="synthetic series to write")
+    p.add_argument(
+        "--budget", default="small", help="training budget: a named one or a number of iterations"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed of the generator")
     p.add_argument("--output", required=True, help="file to write (.npz or .csv)")
     p.set_defaults(func=_cmd_generate)
 
@@ -176,33 +247,58 @@ def _read_csv_series(path, has_labels: bool):
     return X[:, None, :], y
 
 
+def _check_output_file(out: Path) -> None:
+    """Refuse an output the command could not write, before any fitting."""
+    if out.suffix not in (".npz", ".csv"):
+        raise ValueError(f"output must end in .npz or .csv, got {out.name!r}.")
+    if out.is_dir():
+        raise ValueError(f"output {out} is a folder; give a file name ending in {out.suffix}.")
+    folder = out.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"cannot create the output folder {folder}: {err.strerror}.") from err
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValueError(f"cannot write {out}: permission denied.")
+
+
+def _write_csv(out: Path, X_new, y_new) -> None:
+    """Univariate series, one per row (label first), quoted where a label needs it."""
+    import csv
+
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for i, row in enumerate(X_new[:, 0, :]):
+            values = [f"{v:.8g}" for v in row]
+            writer.writerow(values if y_new is None else [y_new[i], *values])
+
+
 def _cmd_generate(args) -> int:
+    import numpy as np
+
     from .benchmark import make_augmenter, resolve_budget
     from .datasets import load_ucr
 
+    out = Path(args.output)
+    _check_output_file(out)
+    if args.n_samples < 1:
+        raise ValueError(f"--n-samples must be at least 1, got {args.n_samples}.")
     if args.dataset:
         X, y = load_ucr(args.dataset, split="train", root=args.root)
     else:
         X, y = _read_csv_series(args.csv, has_labels=not args.no_labels)
+    if out.suffix == ".csv" and X.ndim == 3 and X.shape[1] != 1:
+        raise ValueError(
+            f"CSV output holds univariate series; the data have {X.shape[1]} channels: write .npz."
+        )
     generator = make_augmenter(args.generator, resolve_budget(args.budget), args.seed)
     generator.fit(X, y)
     X_new, y_new = generator.sample(args.n_samples)
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".npz":
         arrays = {"X": X_new} if y_new is None else {"X": X_new, "y": y_new.astype(str)}
         np.savez(out, **arrays)
-    elif out.suffix == ".csv":
-        if X_new.shape[1] != 1:
-            raise ValueError("CSV output holds univariate series; write .npz for multivariate.")
-        rows = X_new[:, 0, :]
-        labels = y_new if y_new is not None else None
-        with open(out, "w", encoding="utf-8") as handle:
-            for i, row in enumerate(rows):
-                values = ",".join(f"{v:.8g}" for v in row)
-                handle.write(f"{labels[i]},{values}\n" if labels is not None else values + "\n")
     else:
-        raise ValueError(f"output must end in .npz or .csv, got {out.name!r}.")
+        _write_csv(out, X_new, y_new)
     print(f"wrote {len(X_new)} series of shape {X_new.shape[1:]} to {out}")
     return 0
 
@@ -210,23 +306,30 @@ def _cmd_generate(args) -> int:
 def _add_quality(sub):
     p = sub.add_parser(
         "quality",
-        help="the TimeGAN protocol on Sines and Stocks",
+        help=_SUMMARIES["quality"],
         description=(
             "Train generators on Sines and Stocks and report the TimeGAN-protocol "
             "discriminative and predictive scores beside the real-versus-real floor."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
-    p.add_argument("--generators", nargs="+", default=["avatar", "timegan"])
     p.add_argument(
-        "--datasets", nargs="+", default=["sines", "stocks"], choices=["sines", "stocks"]
+        "--generators", nargs="+", default=["avatar", "timegan"], help="generators to score"
+    )
+    p.add_argument(
+        "--datasets",
+        nargs="+",
+        default=["sines", "stocks"],
+        choices=["sines", "stocks"],
+        help="data sets to train and score on",
     )
     p.add_argument("--iterations", type=int, default=1000, help="training iterations per phase")
     p.add_argument(
         "--metric-iterations",
         type=int,
         default=None,
-        help="post-hoc GRU iterations (default: the protocol's 2,000 / 5,000)",
+        help="post-hoc GRU iterations; when omitted: the protocol's 2,000 (discriminative) "
+        "and 5,000 (predictive)",
     )
     p.add_argument(
         "--metric-runs",
@@ -234,11 +337,11 @@ def _add_quality(sub):
         default=1,
         help="post-hoc repetitions averaged per score (TimeGAN's tables: 10)",
     )
-    p.add_argument("--seeds", nargs="+", type=int, default=[0])
+    p.add_argument("--seeds", nargs="+", type=int, default=[0], help="random seeds, one run each")
     p.add_argument(
         "--sines-channels", type=int, default=5, help="channels of Sines (AVATAR's tutorial: 4)"
     )
-    p.add_argument("--output", help="CSV file for the table")
+    p.add_argument("--output", help="CSV file for the table; when omitted: printed only")
     p.set_defaults(func=_cmd_quality)
 
 
@@ -260,17 +363,38 @@ def _cmd_quality(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``tsaugment`` command."""
+_COMMANDS = {
+    "benchmark": _add_benchmark,
+    "report": _add_report,
+    "generate": _add_generate,
+    "quality": _add_quality,
+}
+
+
+def build_parser(commands=None) -> argparse.ArgumentParser:
+    """The argument parser of the ``tsaugment`` command.
+
+    Parameters
+    ----------
+    commands : iterable of str, optional
+        Commands whose options are built (their choices import the catalogue, and
+        with it torch); the others get their one-line summary only. None builds all.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="tsaugment",
         description="Generative time-series augmentation: benchmarks and tools.",
+        epilog="Run `tsaugment COMMAND --help` for the options of a command.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_benchmark(sub)
-    _add_report(sub)
-    _add_generate(sub)
-    _add_quality(sub)
+    for name, add in _COMMANDS.items():
+        if commands is None or name in commands:
+            add(sub)
+        else:
+            sub.add_parser(name, help=_SUMMARIES[name])
     return parser
 
 
@@ -287,7 +411,9 @@ def main(argv=None) -> int:
     status : int
         0 on success, 2 on a usage error (bad names or values).
     """
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser([command] if command in _COMMANDS else [])
     args = parser.parse_args(argv)
     try:
         return args.func(args)

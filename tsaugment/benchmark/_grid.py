@@ -12,10 +12,13 @@ the rest, and baseline and augmented cells of a seed validate on the same real s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
 import shutil
+import threading
+import time
 import traceback
 import uuid
 import zipfile
@@ -161,7 +164,80 @@ class _SyntheticFiles:
         _save_synthetic(path, fingerprint, X_syn, y_codes, fit_time, sample_time)
 
 
-def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_dir=None) -> dict:
+@contextlib.contextmanager
+def fixed_torch_threads(n: int | None):
+    """Run torch's CPU ops on ``n`` intra-op threads inside the block, then restore.
+
+    A cell's result depends on the thread count. Measured with torch 2.13 on CPU (1
+    versus 2 threads): matrix products, linear layers, batch normalisation and sums
+    gave identical bits, but the weight gradient of ``conv1d`` differed (relative
+    3e-6 at a batch of 64, where its sum over the batch is split between threads;
+    identical at 16). Over training the networks drift apart: ``ResNetClassifier``
+    after 15 epochs on GunPoint predicted probabilities differing by up to 0.20,
+    ``LatentVAEAugmenter`` after 30 epochs samples differing by 5e-7 (growing with
+    epochs). Making every op independent of the thread count is not in our hands, so
+    each cell runs on a fixed count: a result is then the same with any ``--n-jobs``
+    and any number of cores (given the same torch build and kind of CPU).
+
+    Parameters
+    ----------
+    n : int or None
+        Threads; None leaves torch's setting as it is.
+    """
+    if not n:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+_WATCHED_PARENT: int | None = None
+
+
+def _die_with_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """In a worker process: end it as soon as the process that runs the grid is gone.
+
+    joblib's (loky's) workers outlive a parent killed with SIGKILL (or SIGTERM, or a
+    crash) for as long as their idle timeout, holding their memory. A daemon thread
+    polls the parent every ``interval`` seconds: once the worker has been handed to
+    another parent (``os.getppid()`` changed) or the parent's pid is gone, it kills
+    its own process. Works on every platform (no ``prctl``, whose signal would also
+    fire when the thread that spawned the worker ends); started by loky as each
+    worker's initializer, before its first cell; does nothing in the parent's own
+    process.
+    """
+    global _WATCHED_PARENT
+    if parent_pid == os.getpid() or _WATCHED_PARENT == parent_pid:
+        return
+    _WATCHED_PARENT = parent_pid
+    child_of_parent = os.getppid() == parent_pid
+
+    def parent_alive() -> bool:
+        if child_of_parent:
+            return os.getppid() == parent_pid
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # exists, owned by someone else (or no permission to ask)
+            return True
+        return True
+
+    def watch() -> None:
+        while parent_alive():
+            time.sleep(interval)
+        os._exit(1)  # nothing left to report to: skip all clean-up
+
+    threading.Thread(target=watch, name="tsaugment-parent-watchdog", daemon=True).start()
+
+
+def run_cell(cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir=None) -> dict:
     """Run one cell and return its results row (errors are recorded, not raised).
 
     Parameters
@@ -169,8 +245,10 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
     cell : Cell
     root : str or os.PathLike, optional
         Folder of UCR data sets (see :func:`tsaugment.datasets.load_ucr`).
-    torch_threads : int, optional
-        Threads torch may use in this process (set when cells run in parallel).
+    torch_threads : int or None, default=1
+        Intra-op threads torch uses for this cell (restored afterwards). The result
+        depends on it (see :func:`fixed_torch_threads`), so the benchmark fixes it; None
+        keeps the process's setting.
     synthetic_dir : str or os.PathLike, optional
         Folder where the cell's synthetic set is saved (see :func:`synthetic_path`),
         and read back instead of refitting the augmenter when it is already there and
@@ -185,11 +263,12 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = None, synthetic_
         fitting the generator, sampling, and training the classifier, and ``status``
         ("ok" or "error" with the message).
     """
-    row = ResultRow(**asdict(cell), key=cell.key)
-    if torch_threads:
-        import torch
+    with fixed_torch_threads(torch_threads):
+        return _run_cell(cell, root, synthetic_dir)
 
-        torch.set_num_threads(torch_threads)
+
+def _run_cell(cell: Cell, root, synthetic_dir) -> dict:
+    row = ResultRow(**asdict(cell), key=cell.key)
     try:
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
@@ -225,8 +304,17 @@ def _check_datasets(datasets, root) -> None:
     from ..datasets import list_ucr
 
     available = list_ucr(root)
-    known = set(available["root"]) | set(available["sktime"])
+    # an explicit root is the only place load_ucr looks (no fallback to sktime's copies)
+    known = set(available["root"]) | (set(available["sktime"]) if root is None else set())
     unknown = [d for d in datasets if d not in known]
+    if unknown and root is not None:
+        missing = "" if Path(root).expanduser().is_dir() else " (that folder does not exist)"
+        raise ValueError(
+            f"unknown data set {unknown[0]!r}"
+            + (f" (and {unknown[1:]})" if unknown[1:] else "")
+            + f" under --root {root}{missing}; there: {available['root'] or 'none'}. "
+            "sktime's bundled data sets are used only without a root."
+        )
     if unknown:
         raise ValueError(
             f"unknown data set {unknown[0]!r}"
@@ -259,6 +347,7 @@ def run_benchmark(
     scheduler=None,
     resume=True,
     reuse_synthetic=True,
+    torch_threads=1,
     verbose=True,
 ):
     """Run the grid, appending each finished cell to ``output/results.csv``.
@@ -282,7 +371,8 @@ def run_benchmark(
     output : str or os.PathLike, default="results"
         Folder for ``results.csv`` (and the report).
     n_jobs : int, default=1
-        Cells run at once (joblib processes, Dask or Ray workers).
+        Cells run at once (joblib processes, Dask or Ray workers). joblib's worker
+        processes end within a second when this process dies, even by SIGKILL.
     backend : {"joblib", "dask", "ray"}, default="joblib"
         Where cells run. ``"dask"`` connects to ``scheduler`` (a ``distributed``
         address) or starts a local cluster; ``"ray"`` joins ``scheduler`` or starts
@@ -302,6 +392,13 @@ def run_benchmark(
         other training data is refitted; one made by older code is not, so start
         afresh (``resume=False``) after changing a generator. With a remote Dask or
         Ray cluster the folder must be one the workers share.
+    torch_threads : int or None, default=1
+        Intra-op threads torch uses in each cell, whatever ``n_jobs``: a cell's
+        result depends on the thread count (see :func:`fixed_torch_threads`), so it
+        is fixed for results to be the same on every machine and with any
+        ``n_jobs``. Use ``n_jobs`` to use more cores. None leaves torch's default
+        (one thread per core), which is faster for a single cell but not
+        reproducible across machines.
     verbose : bool, default=True
         Progress bar over cells.
 
@@ -315,6 +412,10 @@ def run_benchmark(
     resolve_budget(budget)
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
+    if torch_threads is not None and (
+        isinstance(torch_threads, bool) or not isinstance(torch_threads, int) or torch_threads < 1
+    ):
+        raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}.")
     _check_datasets(datasets, root)
     if "none" not in augmenters:
         augmenters = ["none", *augmenters]
@@ -327,7 +428,7 @@ def run_benchmark(
     done = store.done_keys()
     cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget)
     todo = [c for c in cells if c.key not in done]
-    threads = max(1, (os.cpu_count() or 1) // max(1, n_jobs)) if n_jobs != 1 else None
+    threads = torch_threads
     bar = tqdm(
         total=len(cells),
         initial=len(cells) - len(todo),
@@ -354,11 +455,13 @@ def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir):
         yield from _execute_ray(cells, root, scheduler, threads, synthetic_dir)
     elif n_jobs == 1:
         for cell in cells:
-            yield run_cell(cell, root, synthetic_dir=synthetic_dir)
+            yield run_cell(cell, root, threads, synthetic_dir)
     else:
-        from joblib import Parallel, delayed
+        from joblib import Parallel, delayed, parallel_config
 
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+        # the workers end themselves when this process is gone (SIGKILL included)
+        with parallel_config(backend="loky", initializer=_die_with_parent, initargs=(os.getpid(),)):
+            parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
         yield from parallel(delayed(run_cell)(c, root, threads, synthetic_dir) for c in cells)
 
 

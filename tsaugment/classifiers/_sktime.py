@@ -38,7 +38,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_X, check_y
+from .._validation import check_same_layout, check_X, check_y
 
 __all__ = ["SktimeClassifier", "as_sklearn_classifier", "is_sktime_estimator"]
 
@@ -153,8 +153,8 @@ class SktimeClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_cases,)
         """
-        check_is_fitted(self)
-        return np.asarray(self.estimator_.predict(check_X(X)))
+        X = self._check_layout(X)
+        return np.asarray(self.estimator_.predict(X))
 
     def predict_proba(self, X):
         """Class probabilities from the fitted sktime classifier.
@@ -168,8 +168,19 @@ class SktimeClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_cases, n_classes)
             Columns in the order of ``classes_``.
         """
+        X = self._check_layout(X)
+        return np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+
+    def _check_layout(self, X) -> np.ndarray:
+        """Validate ``X`` and refuse a channel count or length other than ``fit``'s.
+
+        sktime classifiers do not all check it: MiniRocket then reports "Input X
+        contains NaN" and a 1-NN classifier answers with distances over other channels.
+        """
         check_is_fitted(self)
-        return np.asarray(self.estimator_.predict_proba(check_X(X)), dtype=np.float64)
+        X = check_X(X)
+        check_same_layout(X, (self.n_channels_, self.n_timepoints_))
+        return X
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimator_")

@@ -81,19 +81,51 @@ def _label_text(token: str) -> str:
     return str(int(value)) if value.is_integer() else token
 
 
+def _fields(line: str) -> list[str]:
+    """Split one line on its delimiter: tab (2018 archive), comma (2015), or blanks."""
+    line = line.rstrip("\r\n")
+    if "\t" in line:
+        return line.split("\t")
+    if "," in line:
+        return line.split(",")
+    return line.split()
+
+
+def _value(token: str, path: Path, line_no: int, column: int) -> float:
+    if not token.strip():
+        return np.nan  # variable length: an empty field pads
+    try:
+        return float(token)
+    except ValueError:
+        raise ValueError(
+            f"{path}, line {line_no}, column {column + 1}: {token.strip()[:40]!r} is not a "
+            "number (expected the label, then one value per time point)."
+        ) from None
+
+
 def _read_tsv(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read the UCR 2018 layout: one series per line, label first, tab-separated.
 
+    Comma-separated lines (the 2015 archive) and blank-separated ones are read too.
     Variable-length data sets are NaN-padded to the longest series.
     """
     rows, labels = [], []
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
+        for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            fields = line.rstrip("\n").split("\t") if "\t" in line else line.split(",")
+            fields = _fields(line)
+            if len(fields) < 2:
+                raise ValueError(
+                    f"{path}, line {line_no}: found a label but no values; expected the "
+                    "label, then the values separated by tabs, commas or spaces."
+                )
             labels.append(_label_text(fields[0]))
-            rows.append(np.array([float(v) if v.strip() else np.nan for v in fields[1:]]))
+            rows.append(
+                np.array([_value(v, path, line_no, j) for j, v in enumerate(fields[1:], 1)])
+            )
+    if not rows:
+        raise ValueError(f"{path} holds no series (the file is empty).")
     length = max(len(r) for r in rows)
     X = np.full((len(rows), 1, length), np.nan)
     for i, row in enumerate(rows):
@@ -105,10 +137,15 @@ def _read_ts(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Read sktime's ``.ts`` layout through sktime, NaN-padding unequal lengths."""
     from sktime.datasets import load_from_tsfile
 
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path} holds no series (the file is empty).")
     try:
         X, y = load_from_tsfile(str(path), return_data_type="numpy3D")
     except (ValueError, TypeError):
-        frame, y = load_from_tsfile(str(path), return_data_type="nested_univ")
+        try:
+            frame, y = load_from_tsfile(str(path), return_data_type="nested_univ")
+        except (ValueError, TypeError, OSError) as err:
+            raise ValueError(f"{path} could not be read as a .ts file: {err}") from err
         length = max(len(cell) for cell in frame.to_numpy().ravel())
         X = np.full((len(frame), frame.shape[1], length), np.nan)
         for i in range(len(frame)):
@@ -126,10 +163,12 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     """Load a UCR/UEA classification data set.
 
     Looks for ``ROOT/NAME/NAME_TRAIN.tsv`` (the 2018 archive's layout, label first)
-    or ``ROOT/NAME/NAME_TRAIN.ts`` (sktime's layout) under ``root``, which defaults to
-    the environment variable ``TSAUGMENT_DATA``. When the name is not there, it falls
-    back to the data sets bundled with sktime (GunPoint, ArrowHead, ItalyPowerDemand,
-    BasicMotions, OSULeaf, ACSF1, ...), so it works offline.
+    or ``ROOT/NAME/NAME_TRAIN.ts`` (sktime's layout) under ``root``. Without a
+    ``root`` argument it looks under the environment variable ``TSAUGMENT_DATA``, then
+    falls back to the data sets bundled with sktime (GunPoint, ArrowHead,
+    ItalyPowerDemand, BasicMotions, OSULeaf, ACSF1, ...), so it works offline. A
+    ``root`` given as an argument is the only place searched: a data set missing
+    there is an error, never silently replaced by sktime's copy.
 
     Parameters
     ----------
@@ -138,7 +177,7 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     split : {"train", "test"} or None, default=None
         One split, or both concatenated (train first), as sktime does.
     root : str or os.PathLike, optional
-        Folder of data sets.
+        Folder of data sets (no fallback when given).
     return_type : {"numpy3D", "numpy2D"}, default="numpy3D"
         ``numpy3D``: ``(n_cases, n_channels, n_timepoints)``; ``numpy2D``:
         ``(n_cases, n_timepoints)``, univariate data sets only.
@@ -153,8 +192,10 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     Raises
     ------
     ValueError
-        For an unknown name (the message lists where it looked and what is there),
-        an unknown split or return type.
+        For an unknown name (the message lists where it looked and what is there), a
+        ``root`` without the data set, an unknown split or return type, and a file
+        that cannot be read (empty, or a value that is not a number: the message
+        names the file and the line).
 
     Examples
     --------
@@ -168,6 +209,14 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     if return_type not in _RETURN_TYPES:
         raise ValueError(f"return_type must be one of {_RETURN_TYPES}, got {return_type!r}.")
     root_path = _resolve_root(root)
+    if root is not None and _split_file(root_path / name, name, "train") is None:
+        missing = "" if root_path.is_dir() else " (that folder does not exist)"
+        raise ValueError(
+            f"no data set {name!r} under root {root_path}{missing}: looked for "
+            f"{root_path / name / f'{name}_TRAIN.tsv'} (or .ts). Found under the root: "
+            f"{_names_in(root_path) or 'none'}. sktime's bundled copies "
+            f"({', '.join(list_ucr(root_path)['sktime'])}) are used only when no root is given."
+        )
     searched = []
     folder = None
     for base in (root_path, _sktime_data_dir()):

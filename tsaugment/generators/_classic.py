@@ -8,9 +8,12 @@ neural networks", PLOS ONE, 2021), with the default parameters of that survey.
 They follow the generator API: ``fit`` keeps the training series (and learns each
 channel's spread), ``sample(n, y=...)`` transforms randomly chosen training series of
 the requested classes, and ``transform`` makes one variant of each given series. They
-work on the data's own scale (no min-max scaling): the survey applies them to
+work on the data's own scale (no min-max scaling), in float64 whatever the input's
+float dtype (the result comes back in that dtype): the survey applies them to
 z-normalised UCR series, and the additive noise of :class:`JitterAugmenter` is set in
-units of each channel's standard deviation so that it means the same on any scale.
+units of each channel's standard deviation so that it means the same on any scale
+(on ``1e8 + N(0, 1)`` it moves values by about 0.03, where float32 arithmetic would
+round them to steps of 8).
 """
 
 from __future__ import annotations

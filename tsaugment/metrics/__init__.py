@@ -7,12 +7,13 @@
   :func:`autocorrelation_score`: statistics that train nothing.
 """
 
-from ._common import MetricResult
+from ._common import MetricResult, ScoreWarning
 from ._discriminative import discriminative_score
 from ._predictive import predictive_score
 from ._statistics import autocorrelation_score, correlation_score, distribution_table, mmd
 
 __all__ = [
+    "ScoreWarning",
     "MetricResult",
     "autocorrelation_score",
     "correlation_score",

@@ -11,7 +11,17 @@ from .._params import Integral, Interval, Real, check_param
 from .._scaling import ChannelMinMaxScaler
 from .._validation import check_same_layout, check_X, seed_from_random_state
 
-__all__ = ["MetricResult", "check_pair", "scale_pair", "repeat_runs"]
+__all__ = ["MetricResult", "ScoreWarning", "check_pair", "scale_pair", "repeat_runs"]
+
+
+class ScoreWarning(UserWarning):
+    """A score was computed but does not mean what it seems to.
+
+    For instance a discriminative score of 0.0 from a post-hoc classifier that did
+    not learn (it put every held-out series in the same class): 0.0 reads as
+    "indistinguishable", while the classifier simply told nothing apart. Filter it
+    with ``warnings.filterwarnings("ignore", category=ScoreWarning)``.
+    """
 
 
 class MetricResult(NamedTuple):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import nn
 
 from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
 from ..nn import PosthocDiscriminator
-from ._common import check_pair, check_training_params, repeat_runs, scale_pair
+from ._common import ScoreWarning, check_pair, check_training_params, repeat_runs, scale_pair
 
 __all__ = ["discriminative_score"]
 
 _TRAIN_RATE = 0.8  # TimeGAN's train_test_divide
 _CHECK_EVERY = 100  # the NaN guard reads the loss this often (a device sync each time)
 _EVAL_CHUNK = 8192
+_MIN_HELD_OUT = 10  # fewer held-out series of a kind: the score moves in steps of 1/20+
 
 
 def discriminative_score(
@@ -83,6 +86,15 @@ def discriminative_score(
     where the reference's ``int(dim / 2)`` would give none. The score is noisy
     (the held-out set is small and the GRU tiny): report several runs.
 
+    When a score is not meaningful it is still returned as the protocol computes it
+    (so that it compares with the reference code), with a :class:`ScoreWarning`
+    saying why: when the post-hoc GRU put every held-out series, real and synthetic,
+    in the same class (it did not learn, typically after too few ``n_iter``; the
+    score is then about 0.0, which reads as "indistinguishable" but says nothing),
+    and when fewer than 10 real or synthetic series are held out (the score moves in
+    coarse steps and means little). A tiny generator scored with a working GRU gets
+    a high score, as it should.
+
     References
     ----------
     Yoon, Jarrett and van der Schaar, "Time-series Generative Adversarial Networks",
@@ -94,8 +106,8 @@ def discriminative_score(
     >>> from tsaugment.datasets import make_sines
     >>> from tsaugment.metrics import discriminative_score
     >>> real = make_sines(200, random_state=0)
-    >>> noise = np.random.default_rng(0).uniform(size=real.shape)
-    >>> score = discriminative_score(real, noise, n_iter=200, random_state=0)
+    >>> flat = np.ones_like(real)  # a generator stuck at the top of the range
+    >>> score = discriminative_score(real, flat, n_iter=200, random_state=0)
     >>> score > 0.3
     True
     """
@@ -106,11 +118,19 @@ def discriminative_score(
     real = as_tensor(X_real, dev)
     synth = as_tensor(X_synth, dev)
 
+    problems: list[str] = []
+
     def run(seed: int) -> float:
         with seeded(seed, dev):
-            return _one_run(real, synth, n_iter, batch_size, lr, dev)
+            score, problem = _one_run(real, synth, n_iter, batch_size, lr, dev)
+        if problem:
+            problems.append(problem)
+        return score
 
-    return repeat_runs(run, n_runs, random_state, return_all)
+    result = repeat_runs(run, n_runs, random_state, return_all)
+    for problem in dict.fromkeys(problems):  # once each, pointing at the caller's line
+        warnings.warn(problem, ScoreWarning, stacklevel=2)
+    return result
 
 
 def _split(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -121,7 +141,8 @@ def _split(X: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return X[idx[:n_train]], X[idx[n_train:]]
 
 
-def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
+def _one_run(real, synth, n_iter, batch_size, lr, dev) -> tuple[float, str | None]:
+    """One split, one GRU: the score, and why it is not meaningful (or None)."""
     real_train, real_test = _split(real)
     synth_train, synth_test = _split(synth)
     net = PosthocDiscriminator(real.shape[1]).to(dev)
@@ -146,8 +167,23 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> float:
     run_phase(step, n_iter, phase="discriminative_score")
     net.eval()
     with torch.no_grad():
-        correct = (chunked(net, real_test, _EVAL_CHUNK) > 0).sum() + (
-            chunked(net, synth_test, _EVAL_CHUNK) <= 0
-        ).sum()
-    accuracy = float(correct) / (len(real_test) + len(synth_test))
-    return abs(accuracy - 0.5)
+        real_says_real = chunked(net, real_test, _EVAL_CHUNK) > 0
+        synth_says_real = chunked(net, synth_test, _EVAL_CHUNK) > 0
+    said_real = int(real_says_real.sum()) + int(synth_says_real.sum())
+    n_test = len(real_test) + len(synth_test)
+    accuracy = (int(real_says_real.sum()) + len(synth_test) - int(synth_says_real.sum())) / n_test
+    score = abs(accuracy - 0.5)
+    if said_real in (0, n_test):
+        return score, (
+            f"discriminative score {score:.4f} is not meaningful: the post-hoc GRU called "
+            f"all {n_test} held-out series {'real' if said_real else 'synthetic'} (it did "
+            f"not learn to tell them apart in n_iter={n_iter} iterations); a score near "
+            "0 here does not mean the synthetic data is indistinguishable."
+        )
+    if min(len(real_test), len(synth_test)) < _MIN_HELD_OUT:
+        return score, (
+            f"discriminative score {score:.4f} rests on {len(real_test)} real and "
+            f"{len(synth_test)} synthetic held-out series; with fewer than {_MIN_HELD_OUT} "
+            "of either it is too coarse to mean much (pass more series)."
+        )
+    return score, None
