@@ -78,6 +78,7 @@ def _add_benchmark(sub):
         default=["none", "jitter", "magnitude_warp", "window_warp", "vae"],
         help=f"from: {', '.join(AUGMENTERS)}",
     )
+    _add_import(p)
     p.add_argument(
         "--classifiers", nargs="+", default=["rocket"], help=f"from: {', '.join(CLASSIFIERS)}"
     )
@@ -86,7 +87,18 @@ def _add_benchmark(sub):
     )
     p.add_argument("--ratio", type=float, default=1.0, help="synthetic series per original")
     p.add_argument(
-        "--budget", default="small", help=f"{', '.join(BUDGETS)} or a number of iterations"
+        "--budget",
+        default="small",
+        help=f"{', '.join(BUDGETS)} or a number of iterations; budgets scale the "
+        "generators only, every classifier trains at its default protocol",
+    )
+    p.add_argument(
+        "--set",
+        nargs="+",
+        metavar="CLASSIFIER.PARAM=VALUE",
+        help="override a classifier's defaults for a quick run (resnet.n_epochs=2); "
+        "the setting enters the cells' keys, so such results never pass for the "
+        "default classifier's",
     )
     p.add_argument("--output", default="results", help="folder for results.csv and the report")
     p.add_argument("--n-jobs", type=int, default=1, help="cells run in parallel")
@@ -123,9 +135,10 @@ def _add_benchmark(sub):
 
 
 def _cmd_benchmark(args) -> int:
-    from .benchmark import run_benchmark, write_report
+    from .benchmark import parse_settings, run_benchmark, write_report
     from .datasets import list_ucr
 
+    _import_modules(args.import_modules)
     datasets = args.datasets
     if datasets == ["all"]:
         root = args.root or os.environ.get("TSAUGMENT_DATA")
@@ -153,6 +166,7 @@ def _cmd_benchmark(args) -> int:
         resume=not args.no_resume,
         reuse_synthetic=not args.no_reuse_synthetic,
         torch_threads=args.torch_threads or None,
+        classifier_params=parse_settings(args.set or [], scoped=True),
         verbose=not args.quiet,
     )
     print(write_report(results, args.output))
@@ -220,12 +234,8 @@ def _add_generate(sub):
     )
     p.add_argument("--no-labels", action="store_true", help="the CSV has no label column")
     generators = [a for a in AUGMENTERS if a != "none"]
-    p.add_argument(
-        "--generator",
-        default="jitter",
-        choices=generators,
-        help="from: " + ", ".join(generators),
-    )
+    p.add_argument("--generator", default="jitter", help="from: " + ", ".join(generators))
+    _add_import(p)
     p.add_argument("--n-samples", type=int, default=100, help="synthetic series to write")
     p.add_argument(
         "--budget", default="small", help="training budget: a named one or a number of iterations"
@@ -279,6 +289,9 @@ def _cmd_generate(args) -> int:
     from .benchmark import make_augmenter, resolve_budget
     from .datasets import load_ucr
 
+    _import_modules(args.import_modules)
+    if args.generator == "none":
+        raise ValueError('"none" draws nothing; choose a generator.')
     out = Path(args.output)
     _check_output_file(out)
     if args.n_samples < 1:
@@ -304,18 +317,26 @@ def _cmd_generate(args) -> int:
 
 
 def _add_quality(sub):
+    from .benchmark import AUGMENTERS
+
     p = sub.add_parser(
         "quality",
         help=_SUMMARIES["quality"],
         description=(
-            "Train generators on Sines and Stocks and report the TimeGAN-protocol "
-            "discriminative and predictive scores beside the real-versus-real floor."
+            "Train generators on Sines and Stocks, draw as many synthetic series as real "
+            "ones, and report the TimeGAN-protocol discriminative and predictive scores "
+            "(lower is better) beside the real-versus-real floor, per seed and summarised "
+            "over seeds. Sines is drawn once (seed 0) for every training seed."
         ),
         formatter_class=_HelpFormatter,
     )
     p.add_argument(
-        "--generators", nargs="+", default=["avatar", "timegan"], help="generators to score"
+        "--generators",
+        nargs="+",
+        default=["timegan", "avatar", "aae"],
+        help=f"from: {', '.join(a for a in AUGMENTERS if a != 'none')}",
     )
+    _add_import(p)
     p.add_argument(
         "--datasets",
         nargs="+",
@@ -341,13 +362,41 @@ def _add_quality(sub):
     p.add_argument(
         "--sines-channels", type=int, default=5, help="channels of Sines (AVATAR's tutorial: 4)"
     )
-    p.add_argument("--output", help="CSV file for the table; when omitted: printed only")
+    p.add_argument(
+        "--set",
+        nargs="+",
+        metavar="PARAM=VALUE",
+        help="other hyperparameters of every generator (weight_init=torch)",
+    )
+    p.add_argument(
+        "--device", default="auto", help="device of the generators and post-hoc networks"
+    )
+    p.add_argument("--threads", type=int, help="torch threads; when omitted: torch's choice")
+    p.add_argument("--no-floor", action="store_true", help="skip the real-versus-real rows")
+    p.add_argument("--save-dir", help="folder that keeps each synthetic set as .npz")
+    p.add_argument(
+        "--score-only",
+        action="store_true",
+        help="fit nothing: score the synthetic sets saved under --save-dir",
+    )
+    p.add_argument(
+        "--output",
+        help="CSV file receiving each row as it is measured (appended to); when omitted: "
+        "printed only",
+    )
+    p.add_argument("--verbose", action="store_true", help="progress of every fit and row")
     p.set_defaults(func=_cmd_quality)
 
 
 def _cmd_quality(args) -> int:
-    from .benchmark.quality import run_quality
+    from .benchmark import parse_settings
+    from .benchmark.quality import run_quality, summarise_quality
 
+    _import_modules(args.import_modules)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     table = run_quality(
         generators=args.generators,
         datasets=args.datasets,
@@ -356,11 +405,41 @@ def _cmd_quality(args) -> int:
         metric_runs=args.metric_runs,
         seeds=args.seeds,
         sines_channels=args.sines_channels,
+        params=parse_settings(args.set or []),
+        device=args.device,
+        floor=not args.no_floor,
+        save_dir=args.save_dir,
+        score_only=args.score_only,
+        output=args.output,
+        verbose=args.verbose,
     )
-    print(table.to_markdown(index=False, floatfmt=".4f"))
-    if args.output:
-        table.to_csv(args.output, index=False)
+    columns = ["dataset", "generator", "seed", "iterations", "fit_s"]
+    columns += ["discriminative", "predictive", "discriminative_trimmed", "predictive_trimmed"]
+    print(table[columns].to_markdown(index=False, floatfmt=".4f"))
+    if len(table) and table["seed"].nunique() > 1:
+        print()
+        print(summarise_quality(table).to_markdown(index=False, floatfmt=".4f"))
     return 0
+
+
+def _add_import(parser) -> None:
+    parser.add_argument(
+        "--import",
+        dest="import_modules",
+        nargs="+",
+        metavar="MODULE",
+        help="import these modules first (from the working folder or the Python path): "
+        "generators they add with tsaugment.benchmark.register become names here",
+    )
+
+
+def _import_modules(names) -> None:
+    import importlib
+
+    if names and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does
+    for name in names or ():
+        importlib.import_module(name)
 
 
 _COMMANDS = {

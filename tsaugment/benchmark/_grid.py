@@ -30,7 +30,14 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
 from ..augment import fit_augmented
-from ._registry import check_names, make_augmenter, make_classifier, resolve_budget
+from ._registry import (
+    check_names,
+    make_augmenter,
+    make_classifier,
+    register,
+    registered_classes,
+    resolve_budget,
+)
 from ._schema import ResultRow
 from ._store import ResultsStore
 
@@ -41,7 +48,12 @@ BACKENDS = ("joblib", "dask", "ray")
 
 @dataclass(frozen=True)
 class Cell:
-    """One unit of work of the grid."""
+    """One unit of work of the grid.
+
+    ``classifier_params`` holds ``(name, value)`` pairs that override the classifier's
+    defaults (quick runs); they are part of the key, so such cells never mix with
+    cells of the default classifier.
+    """
 
     dataset: str
     augmenter: str
@@ -49,14 +61,18 @@ class Cell:
     seed: int
     ratio: float
     budget: str
+    classifier_params: tuple = ()
 
     @property
     def key(self) -> str:
         """Identity of the cell in the results file (same arguments, same key)."""
-        return (
+        key = (
             f"{self.dataset}|{self.augmenter}|{self.classifier}|seed={self.seed}"
             f"|ratio={self.ratio:g}|budget={self.budget}"
         )
+        if self.classifier_params:
+            key += "|set=" + ",".join(f"{k}={v!r}" for k, v in self.classifier_params)
+        return key
 
 
 def _load_split(dataset: str, root, split: str):
@@ -237,7 +253,9 @@ def _die_with_parent(parent_pid: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="tsaugment-parent-watchdog", daemon=True).start()
 
 
-def run_cell(cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir=None) -> dict:
+def run_cell(
+    cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir=None, generators=()
+) -> dict:
     """Run one cell and return its results row (errors are recorded, not raised).
 
     Parameters
@@ -254,6 +272,9 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir
         and read back instead of refitting the augmenter when it is already there and
         was made from the same training data. Its recorded fit and sample times are
         those of the run that made it. None fits the augmenter every time.
+    generators : list of type, default=()
+        Generator classes added with :func:`tsaugment.benchmark.register` in the
+        process that made the cell (a worker process knows only the package's own).
 
     Returns
     -------
@@ -264,18 +285,22 @@ def run_cell(cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir
         ("ok" or "error" with the message).
     """
     with fixed_torch_threads(torch_threads):
-        return _run_cell(cell, root, synthetic_dir)
+        return _run_cell(cell, root, synthetic_dir, generators)
 
 
-def _run_cell(cell: Cell, root, synthetic_dir) -> dict:
-    row = ResultRow(**asdict(cell), key=cell.key)
+def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
+    cell_fields = asdict(cell)
+    del cell_fields["classifier_params"]  # in the key
+    row = ResultRow(**cell_fields, key=cell.key)
     try:
+        for cls in generators:
+            register(cls, replace=True)
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
         X_test, y_test = _load_split(cell.dataset, root, "test")
         fit = fit_augmented(
             make_augmenter(cell.augmenter, settings, cell.seed),
-            make_classifier(cell.classifier, settings, cell.seed),
+            make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params)),
             X_train,
             y_train,
             ratio=cell.ratio,
@@ -324,9 +349,10 @@ def _check_datasets(datasets, root) -> None:
         )
 
 
-def _cells(datasets, augmenters, classifiers, seeds, ratio, budget) -> list[Cell]:
+def _cells(datasets, augmenters, classifiers, seeds, ratio, budget, params) -> list[Cell]:
+    params = {name: tuple(sorted(values.items())) for name, values in params.items()}
     return [
-        Cell(d, a, c, int(s), float(ratio), str(budget))
+        Cell(d, a, c, int(s), float(ratio), str(budget), params.get(c, ()))
         # classifiers innermost: the cells that share a synthetic set run one after another
         for d, s, a, c in itertools.product(datasets, seeds, augmenters, classifiers)
     ]
@@ -348,6 +374,7 @@ def run_benchmark(
     resume=True,
     reuse_synthetic=True,
     torch_threads=1,
+    classifier_params=None,
     verbose=True,
 ):
     """Run the grid, appending each finished cell to ``output/results.csv``.
@@ -360,7 +387,8 @@ def run_benchmark(
         Names from :data:`tsaugment.benchmark.AUGMENTERS`; ``"none"`` is the baseline
         and is added when missing.
     classifiers : list of str, default=("rocket",)
-        Names from :data:`tsaugment.benchmark.CLASSIFIERS`.
+        Names from :data:`tsaugment.benchmark.CLASSIFIERS`. Each trains at its
+        default protocol whatever the budget.
     seeds : list of int, default=(0, 1, 2)
     ratio : float, default=1.0
         Synthetic series per original.
@@ -399,6 +427,10 @@ def run_benchmark(
         ``n_jobs``. Use ``n_jobs`` to use more cores. None leaves torch's default
         (one thread per core), which is faster for a single cell but not
         reproducible across machines.
+    classifier_params : dict, optional
+        Overrides of classifier parameters by classifier name, e.g.
+        ``{"resnet": {"n_epochs": 2}}`` for a smoke run. They enter the cells' keys,
+        so results of such runs never pass for the default classifier's.
     verbose : bool, default=True
         Progress bar over cells.
 
@@ -409,6 +441,15 @@ def run_benchmark(
     """
     check_names("augmenter", augmenters)
     check_names("classifier", classifiers)
+    classifier_params = dict(classifier_params or {})
+    stray = sorted(set(classifier_params) - set(classifiers))
+    if stray:
+        raise ValueError(
+            f"classifier_params name {stray}, which are not among the classifiers "
+            f"{list(classifiers)} (generators follow the budget)."
+        )
+    for name, params in classifier_params.items():
+        make_classifier(name, params=params)  # unknown parameters fail here, not per cell
     resolve_budget(budget)
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
@@ -426,7 +467,7 @@ def run_benchmark(
             store.path.unlink()
         shutil.rmtree(Path(output) / "synthetic", ignore_errors=True)
     done = store.done_keys()
-    cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget)
+    cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget, classifier_params)
     todo = [c for c in cells if c.key not in done]
     threads = torch_threads
     bar = tqdm(
@@ -462,7 +503,10 @@ def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir):
         # the workers end themselves when this process is gone (SIGKILL included)
         with parallel_config(backend="loky", initializer=_die_with_parent, initargs=(os.getpid(),)):
             parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-        yield from parallel(delayed(run_cell)(c, root, threads, synthetic_dir) for c in cells)
+        extra = registered_classes()
+        yield from parallel(
+            delayed(run_cell)(c, root, threads, synthetic_dir, extra) for c in cells
+        )
 
 
 def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
@@ -486,6 +530,7 @@ def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
             root=root,
             torch_threads=threads,
             synthetic_dir=synthetic_dir,
+            generators=registered_classes(),
             pure=False,
         )
         for future in as_completed(futures):
@@ -508,7 +553,8 @@ def _execute_ray(cells, root, scheduler, threads, synthetic_dir):
         ray.init(address=scheduler, ignore_reinit_error=True, log_to_driver=False)
     try:
         remote = ray.remote(run_cell)
-        pending = [remote.remote(c, root, threads, synthetic_dir) for c in cells]
+        extra = registered_classes()
+        pending = [remote.remote(c, root, threads, synthetic_dir, extra) for c in cells]
         while pending:
             finished, pending = ray.wait(pending, num_returns=1)
             yield ray.get(finished[0])

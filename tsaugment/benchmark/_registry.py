@@ -1,13 +1,25 @@
 """Names the benchmark and the command line know: augmenters, classifiers, budgets.
 
-Everything is resolved lazily by import path, so a piece that is missing (an optional
-extra, say) gives a clear error naming what is needed, and the others still run.
+The augmenters are not listed here: every generator class of the package declares its
+name and how a budget maps onto its parameters, and the catalogue is read off the
+classes (:func:`tsaugment.utils.all_estimators`)::
+
+    class TimeWarpAugmenter(BaseGenerator):
+        benchmark_name = "time_warp"   # the name in `tsaugment benchmark --augmenters`
+        benchmark_budget = {}          # param -> budget key, or param -> callable(settings)
+
+so a new generator reaches :data:`AUGMENTERS`, the command line's choices and every
+script by existing. A generator written outside the package joins with
+:func:`register`. Budgets scale the generators only: every classifier trains at its
+default protocol in every budget; for quick runs its parameters are overridden
+explicitly (``classifier_params``, ``tsaugment benchmark --set resnet.n_epochs=2``).
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 __all__ = [
     "AUGMENTERS",
@@ -15,63 +27,225 @@ __all__ = [
     "BUDGETS",
     "make_augmenter",
     "make_classifier",
+    "parse_settings",
+    "register",
+    "unregister",
     "resolve_budget",
     "check_names",
 ]
 
-# Settings per budget. "iterations": optimiser steps per phase of the adversarial
-# generators (papers: 8,000 AVATAR, 50,000 TimeGAN); "vae_epochs" (method: 400);
-# "resnet_epochs" (published: 1,500, early stopping on a validation split);
-# "rocket_kernels" (MiniRocket's default: 10,000).
+# Settings per budget, generator keys only. "iterations": optimiser steps per phase of
+# the adversarial generators (papers: 8,000 AVATAR, 50,000 TimeGAN); "epochs": passes
+# over the data of the epoch-trained generators (the VAE's method: 400).
 BUDGETS = {
-    "smoke": {"iterations": 5, "vae_epochs": 2, "resnet_epochs": 2, "rocket_kernels": 84},
-    "small": {"iterations": 300, "vae_epochs": 100, "resnet_epochs": 300, "rocket_kernels": 2000},
-    "medium": {
-        "iterations": 2000,
-        "vae_epochs": 400,
-        "resnet_epochs": 600,
-        "rocket_kernels": 10000,
-    },
-    "full": {"iterations": 8000, "vae_epochs": 400, "resnet_epochs": 1500, "rocket_kernels": 10000},
+    "smoke": {"iterations": 5, "epochs": 2},
+    "small": {"iterations": 300, "epochs": 100},
+    "medium": {"iterations": 2000, "epochs": 400},
+    "full": {"iterations": 8000, "epochs": 400},
 }
 
 
 @dataclass(frozen=True)
-class _Spec:
-    target: str  # "module:Class"
-    params: tuple  # ((name, budget key or literal), ...)
-    summary: str
+class Entry:
+    """One name of the catalogue.
+
+    Parameters
+    ----------
+    name : str
+        The name on the command line.
+    target : type or str
+        The class, or ``"module:Class"`` imported when first built (so that a missing
+        optional extra only fails the entry that needs it).
+    budget : mapping
+        Parameter name to a budget key (``"iterations"``, ``"epochs"``) or to a
+        callable ``settings -> value``.
+    fixed : mapping
+        Parameters set to these values whatever the budget.
+    summary : str
+        One line for help texts.
+    """
+
+    name: str
+    target: object
+    budget: Mapping = field(default_factory=dict)
+    fixed: Mapping = field(default_factory=dict)
+    summary: str = ""
+
+    def load(self) -> type:
+        """The class, imported if it was given by path."""
+        if isinstance(self.target, type):
+            return self.target
+        module_name, _, class_name = self.target.partition(":")
+        try:
+            return getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError) as err:
+            raise ValueError(
+                f"{self.name!r} needs {self.target.replace(':', '.')}, which cannot be "
+                f"imported here ({err}). Install the extra it needs or choose another."
+            ) from err
 
 
-# (name, budget key) pairs: a str value names a budget entry; literals are tuples.
-AUGMENTERS = {
-    "none": _Spec("", (), "no augmentation (the baseline)"),
-    "jitter": _Spec("tsaugment:JitterAugmenter", (), "Gaussian noise"),
-    "scaling": _Spec("tsaugment:ScalingAugmenter", (), "random per-channel scaling"),
-    "magnitude_warp": _Spec("tsaugment:MagnitudeWarpAugmenter", (), "smooth magnitude warping"),
-    "window_warp": _Spec("tsaugment:WindowWarpAugmenter", (), "window warping"),
-    "window_slice": _Spec("tsaugment:WindowSliceAugmenter", (), "window slicing"),
-    "vae": _Spec("tsaugment:LatentVAEAugmenter", (("n_epochs", "vae_epochs"),), "VAE latent noise"),
-    "timegan": _Spec("tsaugment:TimeGANGenerator", (("n_iter", "iterations"),), "TimeGAN"),
-    "avatar": _Spec("tsaugment:AvatarGenerator", (("n_iter", "iterations"),), "AVATAR"),
-    "aae": _Spec("tsaugment:AAEGenerator", (("n_iter", "iterations"),), "adversarial AE"),
-}
+def _summary(cls) -> str:
+    doc = (cls.__doc__ or "").strip().splitlines()
+    return doc[0].rstrip(".") if doc else cls.__name__
 
-CLASSIFIERS = {
-    "resnet": _Spec(
-        "tsaugment:ResNetClassifier", (("n_epochs", "resnet_epochs"),), "ResNet (Wang et al.)"
-    ),
-    "rocket": _Spec(
-        "sktime.classification.kernel_based:RocketClassifier",
-        (("num_kernels", "rocket_kernels"), ("rocket_transform", ("minirocket",))),
-        "sktime MiniRocket (needs numba)",
-    ),
-    "knn": _Spec(
-        "sktime.classification.distance_based:KNeighborsTimeSeriesClassifier",
-        (("distance", ("euclidean",)),),
-        "sktime 1-NN, Euclidean",
-    ),
-}
+
+def _entry_of(cls) -> Entry:
+    name = getattr(cls, "benchmark_name", None)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(
+            f"{cls.__name__} needs a class attribute benchmark_name (an identifier such "
+            f"as 'time_warp'), got {name!r}."
+        )
+    budget = dict(getattr(cls, "benchmark_budget", {}) or {})
+    for param, source in budget.items():
+        if not (callable(source) or isinstance(source, str)):
+            raise ValueError(
+                f"{cls.__name__}.benchmark_budget[{param!r}] must be a budget key or a "
+                f"callable(settings), got {source!r}."
+            )
+    return Entry(name, cls, budget, {}, _summary(cls))
+
+
+_REGISTERED: dict[str, Entry] = {}
+
+
+def register(cls, *, replace: bool = False) -> type:
+    """Add a generator class to the catalogue (for classes outside tsaugment).
+
+    The package's own generators are found without it. The class declares
+    ``benchmark_name`` and ``benchmark_budget`` as the package's do; it is returned
+    unchanged, so ``register`` also works as a class decorator. With a parallel or
+    cluster backend the registered classes are sent to the workers with the cells.
+
+    Parameters
+    ----------
+    cls : type
+        A generator class (``fit`` / ``sample`` / ``transform``).
+    replace : bool, default=False
+        Replace an entry of the same name instead of refusing it.
+
+    Returns
+    -------
+    cls : type
+
+    Examples
+    --------
+    >>> from tsaugment import JitterAugmenter
+    >>> from tsaugment.benchmark import AUGMENTERS, register
+    >>> class LoudJitter(JitterAugmenter):
+    ...     '''Jitter with ten times the noise.'''
+    ...     benchmark_name = "loud_jitter"
+    ...     def __init__(self, *, sigma=0.3, random_state=None):
+    ...         super().__init__(sigma=sigma, random_state=random_state)
+    >>> _ = register(LoudJitter)
+    >>> "loud_jitter" in AUGMENTERS
+    True
+    >>> unregister("loud_jitter")
+    """
+    entry = _entry_of(cls)
+    known = AUGMENTERS.get(entry.name)
+    if known is not None and known.target is not cls and not replace:
+        raise ValueError(
+            f"the augmenter name {entry.name!r} is taken by {known.target!r}; pass "
+            "replace=True or choose another benchmark_name."
+        )
+    _REGISTERED[entry.name] = entry
+    AUGMENTERS._refresh()
+    return cls
+
+
+def unregister(name: str) -> None:
+    """Remove a generator added with :func:`register` from the catalogue.
+
+    Parameters
+    ----------
+    name : str
+        Its ``benchmark_name``.
+    """
+    if name not in _REGISTERED:
+        raise ValueError(f"{name!r} was not added with register(); added: {sorted(_REGISTERED)}.")
+    del _REGISTERED[name]
+    AUGMENTERS._refresh()
+
+
+def registered_classes() -> list:
+    """The classes added with :func:`register` (sent along to parallel workers)."""
+    return [entry.target for entry in _REGISTERED.values()]
+
+
+def _name_of(pair) -> str:
+    return str(getattr(pair[1], "benchmark_name", None) or "")
+
+
+class _Catalogue(Mapping):
+    """The augmenters, read off the generator classes on first use."""
+
+    def __init__(self):
+        self._entries = None
+
+    def _refresh(self) -> None:
+        self._entries = None
+
+    def _load(self) -> dict:
+        if self._entries is None:
+            from ..utils import all_estimators
+
+            entries = {"none": Entry("none", None, summary="no augmentation (the baseline)")}
+            for _, cls in sorted(all_estimators("generator"), key=_name_of):
+                if getattr(cls, "benchmark_name", None) is None:
+                    continue
+                entry = _entry_of(cls)
+                if entry.name in entries:
+                    raise ValueError(
+                        f"{cls.__name__} and {entries[entry.name].target.__name__} both "
+                        f"declare benchmark_name = {entry.name!r}."
+                    )
+                entries[entry.name] = entry
+            entries.update(_REGISTERED)
+            self._entries = entries
+        return self._entries
+
+    def __getitem__(self, name):
+        return self._load()[name]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self):
+        return len(self._load())
+
+    def __repr__(self):
+        return f"AUGMENTERS({list(self)})"
+
+
+#: The augmenters by name, ``"none"`` (the baseline) first, read off the classes.
+AUGMENTERS = _Catalogue()
+
+
+def _classifiers() -> dict:
+    """The classifiers, kept by hand: sktime's live outside the package."""
+    return {
+        "resnet": Entry(
+            "resnet", "tsaugment.classifiers:ResNetClassifier", summary="ResNet (Wang et al.)"
+        ),
+        "rocket": Entry(
+            "rocket",
+            "sktime.classification.kernel_based:RocketClassifier",
+            fixed={"rocket_transform": "minirocket"},
+            summary="sktime MiniRocket (needs numba)",
+        ),
+        "knn": Entry(
+            "knn",
+            "sktime.classification.distance_based:KNeighborsTimeSeriesClassifier",
+            fixed={"distance": "euclidean"},
+            summary="sktime 1-NN, Euclidean",
+        ),
+    }
+
+
+#: The classifiers by name; each trains at its default protocol in every budget.
+CLASSIFIERS = _classifiers()
 
 
 def check_names(kind: str, names) -> list[str]:
@@ -85,6 +259,11 @@ def check_names(kind: str, names) -> list[str]:
     Returns
     -------
     names : list of str
+
+    Examples
+    --------
+    >>> check_names("classifier", ["knn"])
+    ['knn']
     """
     registry = AUGMENTERS if kind == "augmenter" else CLASSIFIERS
     names = list(names)
@@ -100,47 +279,53 @@ def resolve_budget(budget) -> dict:
     Parameters
     ----------
     budget : {"smoke", "small", "medium", "full"} or int
-        A number sets the adversarial iterations per phase and scales the epoch counts
-        with it (VAE and ResNet at least 2 epochs).
+        A number sets the adversarial iterations per phase and scales the epochs with
+        it (``iterations // 20``, between 2 and 400).
 
     Returns
     -------
     settings : dict
+        ``{"iterations": int, "epochs": int}``.
+
+    Examples
+    --------
+    >>> resolve_budget("small")
+    {'iterations': 300, 'epochs': 100}
+    >>> resolve_budget(1000)
+    {'iterations': 1000, 'epochs': 50}
     """
     if isinstance(budget, str) and budget.isdigit():
         budget = int(budget)
     if isinstance(budget, int) and not isinstance(budget, bool):
         if budget < 1:
             raise ValueError(f"a numeric budget must be positive, got {budget}.")
-        return {
-            "iterations": budget,
-            "vae_epochs": max(2, min(400, budget // 20)),
-            "resnet_epochs": max(2, min(1500, budget // 5)),
-            "rocket_kernels": 10000,
-        }
+        return {"iterations": budget, "epochs": max(2, min(400, budget // 20))}
     if budget not in BUDGETS:
         raise ValueError(f"unknown budget {budget!r}; use one of {sorted(BUDGETS)} or a number.")
     return dict(BUDGETS[budget])
 
 
-def _build(spec: _Spec, name: str, kind: str, settings: dict, seed: int):
-    module_name, _, class_name = spec.target.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as err:
-        raise ValueError(
-            f"{kind} {name!r} needs {spec.target.replace(':', '.')}, which cannot be "
-            f"imported here ({err}). Install the extra it needs or choose another."
-        ) from err
-    params = {}
-    for param, source in spec.params:
-        params[param] = source[0] if isinstance(source, tuple) else settings[source]
-    if "random_state" in cls().get_params():
-        params["random_state"] = seed
-    return cls(**params)
+def _build(entry: Entry, kind: str, settings: dict, seed: int, params):
+    cls = entry.load()
+    values = dict(entry.fixed)
+    for param, source in entry.budget.items():
+        if callable(source):
+            values[param] = source(settings)
+        elif source in settings:
+            values[param] = settings[source]
+        else:
+            raise ValueError(
+                f"{kind} {entry.name!r} maps {param!r} onto the budget key {source!r}, "
+                f"which budgets do not have (they have {sorted(settings)})."
+            )
+    values.update(params or {})
+    estimator = cls(**values) if values else cls()
+    if "random_state" in estimator.get_params(deep=False) and "random_state" not in values:
+        estimator.set_params(random_state=seed)
+    return estimator
 
 
-def make_augmenter(name: str, settings: dict, seed: int):
+def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     """Build the generator registered as ``name`` (``None`` for ``"none"``).
 
     Parameters
@@ -149,33 +334,97 @@ def make_augmenter(name: str, settings: dict, seed: int):
     settings : dict
         From :func:`resolve_budget`.
     seed : int
+        The generator's ``random_state``.
+    params : dict, optional
+        Other parameters, set after the budget's (``{"device": "cuda"}``).
 
     Returns
     -------
     generator or None
+
+    Examples
+    --------
+    >>> make_augmenter("vae", resolve_budget("smoke"), seed=0).n_epochs
+    2
     """
     check_names("augmenter", [name])
     if name == "none":
         return None
-    return _build(AUGMENTERS[name], name, "augmenter", settings, seed)
+    return _build(AUGMENTERS[name], "augmenter", settings, seed, params)
 
 
-def make_classifier(name: str, settings: dict, seed: int):
+def make_classifier(name: str, seed: int = 0, *, params=None):
     """Build the classifier registered as ``name``, adapted to scikit-learn.
+
+    The classifier trains at its default protocol; budgets never change it.
 
     Parameters
     ----------
     name : str
-    settings : dict
-        From :func:`resolve_budget`.
-    seed : int
+    seed : int, default=0
+        Its ``random_state``, where it takes one.
+    params : dict, optional
+        Parameters to override, e.g. ``{"n_epochs": 2}`` for a quick ResNet in a
+        smoke run (results then measure that classifier, not the default one).
 
     Returns
     -------
     classifier : scikit-learn compatible classifier
+
+    Examples
+    --------
+    >>> make_classifier("resnet", 0, params={"n_epochs": 2}).n_epochs
+    2
     """
     check_names("classifier", [name])
-    clf = _build(CLASSIFIERS[name], name, "classifier", settings, seed)
+    clf = _build(CLASSIFIERS[name], "classifier", {}, seed, params)
     from ..classifiers import as_sklearn_classifier
 
     return as_sklearn_classifier(clf)
+
+
+def _literal(value: str):
+    import ast
+
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+
+
+def parse_settings(items, *, scoped: bool = False) -> dict:
+    """Read ``NAME=VALUE`` (or ``SCOPE.NAME=VALUE``) items, values as Python literals.
+
+    Parameters
+    ----------
+    items : iterable of str
+        Such as ``["n_epochs=2", "device='cpu'"]``; a value that is not a literal stays
+        text (``device=cpu``).
+    scoped : bool, default=False
+        Items name a scope first (``resnet.n_epochs=2``): the result is then
+        ``{scope: {name: value}}``.
+
+    Returns
+    -------
+    settings : dict
+
+    Examples
+    --------
+    >>> parse_settings(["n_epochs=2", "device=cpu"])
+    {'n_epochs': 2, 'device': 'cpu'}
+    >>> parse_settings(["resnet.n_epochs=2"], scoped=True)
+    {'resnet': {'n_epochs': 2}}
+    """
+    out: dict = {}
+    for item in items:
+        name, sep, value = str(item).partition("=")
+        if not sep or not name:
+            raise ValueError(f"settings take NAME=VALUE, got {item!r}.")
+        if scoped:
+            scope, dot, param = name.partition(".")
+            if not dot or not scope or not param:
+                raise ValueError(f"settings take SCOPE.NAME=VALUE, got {item!r}.")
+            out.setdefault(scope, {})[param] = _literal(value)
+        else:
+            out[name] = _literal(value)
+    return out

@@ -1,6 +1,9 @@
 """Generators: estimators with ``fit`` / ``sample`` / ``transform``.
 
-Imported on first use, so that the classic augmenters load without torch.
+Each generator lives in its own module and is exported here, once (one line of
+``_EXPORTS``): the package's top level re-exports these names, and the benchmark reads
+its ``benchmark_name`` off the class. Imported on first use, so that the classic
+augmenters load without torch.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ _EXPORTS = {
     "MagnitudeWarpAugmenter": "._classic",
     "ScalingAugmenter": "._classic",
     "TimeGANGenerator": "._timegan",
+    "TimeWarpAugmenter": "._time_warp",
     "WindowSliceAugmenter": "._classic",
     "WindowWarpAugmenter": "._classic",
 }

@@ -94,6 +94,9 @@ class AAEGenerator(_LatentAdversarialGenerator):
     (5, 2, 16)
     """
 
+    benchmark_name = "aae"
+    benchmark_budget = {"n_iter": "iterations"}
+
     def __init__(
         self,
         *,

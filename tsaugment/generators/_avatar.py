@@ -140,6 +140,9 @@ class AvatarGenerator(_LatentAdversarialGenerator):
     (5, 2, 16)
     """
 
+    benchmark_name = "avatar"
+    benchmark_budget = {"n_iter": "iterations"}
+
     _with_supervisor = True
     _min_timepoints = 3  # the supervised loss looks two steps ahead
     _parameter_constraints = {

@@ -98,6 +98,9 @@ class JitterAugmenter(_ClassicAugmenter):
     ((4, 1, 150), ['1', '1', '1', '1'])
     """
 
+    benchmark_name = "jitter"
+    benchmark_budget = {}
+
     def __init__(self, *, sigma=0.03, random_state=None):
         self.sigma = sigma
         self.random_state = random_state
@@ -122,6 +125,9 @@ class ScalingAugmenter(_ClassicAugmenter):
         Standard deviation of the factor.
     random_state : int, RandomState instance or None, default=None
     """
+
+    benchmark_name = "scaling"
+    benchmark_budget = {}
 
     def __init__(self, *, sigma=0.1, random_state=None):
         self.sigma = sigma
@@ -151,6 +157,9 @@ class MagnitudeWarpAugmenter(_ClassicAugmenter):
         Interior knots of the spline.
     random_state : int, RandomState instance or None, default=None
     """
+
+    benchmark_name = "magnitude_warp"
+    benchmark_budget = {}
 
     def __init__(self, *, sigma=0.2, n_knots=4, random_state=None):
         self.sigma = sigma
@@ -186,6 +195,9 @@ class WindowWarpAugmenter(_ClassicAugmenter):
         Warping factors to draw from, one per series.
     random_state : int, RandomState instance or None, default=None
     """
+
+    benchmark_name = "window_warp"
+    benchmark_budget = {}
 
     _min_timepoints = 4
 
@@ -229,6 +241,9 @@ class WindowSliceAugmenter(_ClassicAugmenter):
         Length of the kept window as a fraction of the series length.
     random_state : int, RandomState instance or None, default=None
     """
+
+    benchmark_name = "window_slice"
+    benchmark_budget = {}
 
     def __init__(self, *, reduce_ratio=0.9, random_state=None):
         self.reduce_ratio = reduce_ratio

@@ -131,6 +131,9 @@ class TimeGANGenerator(RecurrentCellMixin, TorchEstimatorMixin, BaseGenerator):
     (5, 2, 16)
     """
 
+    benchmark_name = "timegan"
+    benchmark_budget = {"n_iter": "iterations"}
+
     def __init__(
         self,
         *,

@@ -119,6 +119,9 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     ((3, 1, 150), ['2', '2', '2'])
     """
 
+    benchmark_name = "vae"
+    benchmark_budget = {"n_epochs": "epochs"}
+
     # One series is enough for a class: "perturb" decodes around it and the class
     # Gaussian falls back on its posterior variance (UCR's DiatomSizeReduction has a
     # class of one training series).
