@@ -7,13 +7,17 @@ Small settings (about a minute on a laptop CPU):
 """
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 N_ITER = 200  # optimiser steps per training phase
 if os.environ.get("TSAUGMENT_EXAMPLES_SMALL"):
     N_ITER = 5
-OUT = Path(os.environ.get("TSAUGMENT_EXAMPLES_OUT", "figures"))
+# Figures (and files) go to the folder given as the first argument (or in $TSAUGMENT_EXAMPLES_OUT);
+# without one, to a temporary folder removed at exit: nothing is left behind.
+_SCRATCH = tempfile.TemporaryDirectory()
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.getenv("TSAUGMENT_EXAMPLES_OUT", _SCRATCH.name))
 
 import matplotlib  # noqa: E402
 
@@ -34,7 +38,7 @@ X_mix, y_mix = generator.sample(20)  # labels follow the training frequencies
 labels, counts = np.unique(y_mix, return_counts=True)
 print("labels drawn by class frequency:", dict(zip(labels.tolist(), counts.tolist())))
 
-path = Path(tempfile.mkdtemp()) / "timegan_italy.tsaug"
+path = OUT / "timegan_italy.tsaug"
 generator.save(path)
 restored = TimeGANGenerator.load(path)  # no code from the file is run
 size_kib = path.stat().st_size / 1024

@@ -8,6 +8,8 @@ Small settings (a few minutes on a laptop CPU); the papers train 8,000 (AVATAR) 
 """
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 N_ITER = 300  # optimiser steps per training phase
@@ -15,7 +17,10 @@ METRIC_ITER = 500  # post-hoc GRU steps of each score (the protocol uses 2,000 /
 N_SERIES = 1000  # windows of Stocks used for training
 if os.environ.get("TSAUGMENT_EXAMPLES_SMALL"):  # the test suite runs every example tiny
     N_ITER, METRIC_ITER, N_SERIES = 5, 20, 200
-OUT = Path(os.environ.get("TSAUGMENT_EXAMPLES_OUT", "figures"))
+# Figures go to the folder given as the first argument (or in $TSAUGMENT_EXAMPLES_OUT);
+# without one, to a temporary folder removed at exit: nothing is left behind.
+_SCRATCH = tempfile.TemporaryDirectory()
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.getenv("TSAUGMENT_EXAMPLES_OUT", _SCRATCH.name))
 
 import matplotlib  # noqa: E402
 

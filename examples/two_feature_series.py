@@ -8,23 +8,28 @@ Small settings (about a minute on a laptop CPU):
 """
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 N_CAREERS = 400  # real series
 N_ITER = 300  # optimiser steps per training phase
 if os.environ.get("TSAUGMENT_EXAMPLES_SMALL"):
     N_CAREERS, N_ITER = 60, 5
-OUT = Path(os.environ.get("TSAUGMENT_EXAMPLES_OUT", "figures"))
+# Figures go to the folder given as the first argument (or in $TSAUGMENT_EXAMPLES_OUT);
+# without one, to a temporary folder removed at exit: nothing is left behind.
+_SCRATCH = tempfile.TemporaryDirectory()
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.getenv("TSAUGMENT_EXAMPLES_OUT", _SCRATCH.name))
 
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from tsaugment.plotting import plot_kde, plot_trajectories_3d  # noqa: E402
 
 from tsaugment import AvatarGenerator  # noqa: E402
 from tsaugment.metrics import correlation_score, distribution_table  # noqa: E402
+from tsaugment.plotting import plot_kde, plot_trajectories_3d  # noqa: E402
 
 OUT.mkdir(parents=True, exist_ok=True)
 

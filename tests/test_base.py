@@ -40,7 +40,7 @@ class GaussianTestGenerator(BaseGenerator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
         return {"scale": 0.5}
 
     def _build_model(self):

@@ -28,6 +28,8 @@ from tsaugment.datasets import load_ucr
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = dict(classifiers=["knn"], seeds=[0, 1], budget="smoke", verbose=False)
+# budgets never shorten a classifier: quick runs override its parameters explicitly
+QUICK = {"resnet": {"n_epochs": 2}, "rocket": {"num_kernels": 84}}
 
 
 def _row(dataset, augmenter, seed, accuracy, classifier="knn"):
@@ -140,6 +142,8 @@ def test_report_command_merges_pieces_of_a_grid(tmp_path, capsys):
 def test_budget_and_name_errors():
     assert resolve_budget("smoke")["iterations"] == 5
     assert resolve_budget(100)["iterations"] == 100
+    for budget in ("smoke", "small", "medium", "full", 7):
+        assert set(resolve_budget(budget)) == {"iterations", "epochs"}
     with pytest.raises(ValueError, match="unknown budget"):
         resolve_budget("huge")
     with pytest.raises(ValueError, match="known:"):
@@ -174,6 +178,7 @@ def _count_augmenter_fits(monkeypatch) -> list:
 def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkeypatch):
     fits = _count_augmenter_fits(monkeypatch)
     grid = dict(augmenters=["jitter"], seeds=[0], budget="smoke", verbose=False)
+    grid["classifier_params"] = QUICK
     classifiers = ["knn", "rocket", "resnet"]
     results = run_benchmark(["GunPoint"], classifiers=classifiers, output=tmp_path, **grid)
     assert set(results["status"]) == {"ok"} and len(results) == 6
@@ -190,6 +195,7 @@ def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkey
         assert saved["X"].shape == (50, 1, 150) and saved["y_codes"].shape == (50,)
 
     # the saved set is the one a fresh fit makes: same seed, same series, same score
+    grid["classifier_params"] = {"rocket": QUICK["rocket"]}
     fresh = run_benchmark(
         ["GunPoint"], classifiers=["rocket"], output=tmp_path / "f", reuse_synthetic=False, **grid
     )
@@ -204,6 +210,7 @@ def test_each_synthetic_set_is_fitted_once_for_every_classifier(tmp_path, monkey
     assert run_cell(cell, synthetic_dir=tmp_path / "synthetic")["status"] == "ok"
     assert len(fits) == 4
 
+    grid["classifier_params"] = {}
     run_benchmark(["GunPoint"], classifiers=["knn"], output=tmp_path, resume=False, **grid)
     assert len(fits) == 5  # a fresh start deletes the saved sets and refits
 
@@ -220,6 +227,7 @@ def test_resnet_cells_validate_on_originals_held_out_before_augmenting(tmp_path,
 
     monkeypatch.setattr(ResNetClassifier, "fit", recorded)
     grid = dict(augmenters=["jitter"], classifiers=["resnet"], seeds=[0], budget="smoke")
+    grid["classifier_params"] = {"resnet": QUICK["resnet"]}
     results = run_benchmark(["GunPoint"], output=tmp_path, verbose=False, **grid)
     assert set(results["status"]) == {"ok"}
     (n_base, val_base), (n_aug, val_aug) = seen
@@ -417,3 +425,94 @@ def test_store_refuses_a_field_the_schema_lacks(tmp_path):
     assert not store.path.exists()  # nothing written
     store.append(_row("A", "none", 0, 0.5))
     assert len(store.read()) == 1
+
+
+# -- the catalogue --------------------------------------------------------------------
+
+
+def test_catalogue_is_read_off_the_generator_classes():
+    from tsaugment.benchmark import AUGMENTERS
+    from tsaugment.utils import all_estimators
+
+    names = list(AUGMENTERS)
+    assert names[0] == "none" and len(names) == len(set(names))
+    generators = [cls for _, cls in all_estimators("generator")]
+    assert {cls.benchmark_name for cls in generators} == set(names) - {"none"}
+    smoke = resolve_budget("smoke")
+    for cls in generators:
+        assert set(cls.benchmark_budget.values()) <= {"iterations", "epochs"}
+        built = make_augmenter(cls.benchmark_name, smoke, seed=4)
+        assert type(built) is cls and built.random_state == 4
+        for param, key in cls.benchmark_budget.items():
+            assert built.get_params()[param] == smoke[key]
+
+
+def test_cli_choices_follow_the_catalogue(capsys):
+    from tsaugment.benchmark import AUGMENTERS
+
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert all(name in help_text for name in AUGMENTERS)
+
+
+def test_generator_written_outside_the_package_joins_the_grid(tmp_path):
+    from tsaugment import JitterAugmenter
+    from tsaugment.benchmark import AUGMENTERS, register, unregister
+
+    class LoudJitter(JitterAugmenter):
+        """Jitter with a budget-driven noise level (a user's class)."""
+
+        benchmark_name = "loud_jitter"
+        benchmark_budget = {"sigma": lambda settings: settings["iterations"] / 50}
+
+    assert register(LoudJitter) is LoudJitter
+    try:
+        assert make_augmenter("loud_jitter", resolve_budget("smoke"), 0).sigma == 0.1
+        with pytest.raises(ValueError, match="taken"):
+            register(type("Other", (LoudJitter,), {}))
+        # parallel workers do not import the test: the class travels with the cells
+        results = run_benchmark(
+            ["GunPoint"], augmenters=["loud_jitter"], output=tmp_path, n_jobs=2, **FAST
+        )
+        assert set(results["status"]) == {"ok"}, results["error"].tolist()
+        assert set(results["augmenter"]) == {"none", "loud_jitter"}
+    finally:
+        unregister("loud_jitter")
+    assert "loud_jitter" not in AUGMENTERS
+
+
+def test_classifier_overrides_are_explicit_and_enter_the_key(tmp_path, capsys):
+    from tsaugment.benchmark import make_classifier, parse_settings
+
+    assert make_classifier("resnet", 0).get_params()["n_epochs"] > 2  # budgets never shorten it
+    assert make_classifier("resnet", 0, params={"n_epochs": 2}).n_epochs == 2
+    assert parse_settings(["resnet.n_epochs=2", "knn.distance=dtw"], scoped=True) == {
+        "resnet": {"n_epochs": 2},
+        "knn": {"distance": "dtw"},
+    }
+    with pytest.raises(ValueError, match="SCOPE.NAME=VALUE"):
+        parse_settings(["n_epochs=2"], scoped=True)
+    with pytest.raises(ValueError, match="not among the classifiers"):
+        run_benchmark(["GunPoint"], output=tmp_path, classifier_params={"vae": {}}, **FAST)
+    args = ["benchmark", "--augmenters", "jitter", "--classifiers", "knn", "--seeds", "0"]
+    args += ["--budget", "smoke", "--set", "knn.n_neighbors=3", "--output", str(tmp_path)]
+    assert main([*args, "--quiet"]) == 0
+    keys = list(ResultsStore(tmp_path / "results.csv").read()["key"])
+    assert keys and all(key.endswith("|set=n_neighbors=3") for key in keys)
+
+
+def test_quality_saves_then_scores_only(capsys, tmp_path):
+    args = ["quality", "--generators", "jitter", "--datasets", "stocks", "--iterations", "1"]
+    args += ["--metric-iterations", "5", "--set", "sigma=0.5", "--device", "cpu"]
+    args += ["--no-floor", "--save-dir", str(tmp_path), "--output", str(tmp_path / "q.csv")]
+    assert main(args) == 0
+    saved = list(tmp_path.glob("*.npz"))
+    assert [p.name for p in saved] == ["stocks_jitter_sigma-0.5_it1_seed0.npz"]
+    assert main([*args, "--score-only"]) == 0
+    table = pd.read_csv(tmp_path / "q.csv")
+    assert list(table["generator"]) == ["jitter_sigma-0.5"] * 2
+    assert table["fit_s"].nunique() == 1  # the saved set's fit time
+    from tsaugment.benchmark.quality import QUALITY_COLUMNS
+
+    assert list(table.columns) == QUALITY_COLUMNS

@@ -1,4 +1,7 @@
-"""Every example script and the tutorial notebook run (tiny settings) and write figures."""
+"""Every example script and the tutorial notebook run (tiny settings) and write figures.
+
+They write only into the folder they are given, nothing into the working folder.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ FIGURES = {
 }
 
 
-def _env(out: Path) -> dict:
+def _env(out: Path | None) -> dict:
     repo = str(EXAMPLES.parent)
+    env = {k: v for k, v in os.environ.items() if k != "TSAUGMENT_EXAMPLES_OUT"}
+    if out is not None:
+        env["TSAUGMENT_EXAMPLES_OUT"] = str(out)
     return {
-        **os.environ,
+        **env,
         "TSAUGMENT_EXAMPLES_SMALL": "1",
-        "TSAUGMENT_EXAMPLES_OUT": str(out),
         "PYTHONPATH": repo + os.pathsep + os.environ.get("PYTHONPATH", ""),
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",
@@ -38,9 +43,9 @@ def test_every_example_is_listed():
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.name for p in SCRIPTS])
 def test_example_script_runs_and_writes_its_figures(script, tmp_path):
     done = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, str(script), str(tmp_path / "figures")],  # the folder, as argument
         cwd=tmp_path,
-        env=_env(tmp_path / "figures"),
+        env=_env(None),
         capture_output=True,
         text=True,
         timeout=600,
@@ -48,6 +53,7 @@ def test_example_script_runs_and_writes_its_figures(script, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     for name in FIGURES[script.name]:
         assert (tmp_path / "figures" / name).stat().st_size > 2000, name
+    assert {p.name for p in tmp_path.iterdir()} <= {"figures"}, "wrote into the working folder"
 
 
 def test_tutorial_notebook_runs(tmp_path, monkeypatch):
@@ -66,3 +72,4 @@ def test_tutorial_notebook_runs(tmp_path, monkeypatch):
     client.execute()
     for name in ("tutorial_pca.png", "tutorial_kde.png", "tutorial_samples.png"):
         assert (tmp_path / "figures" / name).stat().st_size > 2000
+    assert {p.name for p in tmp_path.iterdir()} == {"figures"}, "wrote into the working folder"

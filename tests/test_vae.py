@@ -14,7 +14,7 @@ from tsaugment.datasets import load_ucr
 from tsaugment.nn import ConvVAE
 from tsaugment.nn._vae import vae_loss
 
-TINY = LatentVAEAugmenter._get_test_params()
+TINY = LatentVAEAugmenter.get_test_params()
 
 
 @pytest.fixture(autouse=True)

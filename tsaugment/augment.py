@@ -226,7 +226,8 @@ class Augmenter(BaseEstimator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         from .generators import JitterAugmenter
 
         return {"generator": JitterAugmenter(sigma=0.05), "ratio": 0.5}
@@ -559,7 +560,8 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         from .classifiers import ResNetClassifier
         from .generators import JitterAugmenter
 

@@ -135,7 +135,8 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"n_epochs": 2, "batch_size": 8, "device": "cpu"}
 
     _parameter_constraints = {

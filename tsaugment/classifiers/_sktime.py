@@ -112,7 +112,8 @@ class SktimeClassifier(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         from sktime.classification.dummy import DummyClassifier
 
         return {"estimator": DummyClassifier(strategy="prior")}

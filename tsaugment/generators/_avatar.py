@@ -278,5 +278,6 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         self._calibrate_generation_norms(y_t)
 
     @classmethod
-    def _get_test_params(cls) -> dict:
+    def get_test_params(cls) -> dict:
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"n_layers": 2, "latent_dim": 3, "n_iter": 2, "batch_size": 8, "device": "cpu"}

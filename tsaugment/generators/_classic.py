@@ -108,7 +108,8 @@ class JitterAugmenter(_ClassicAugmenter):
     _parameter_constraints = {"sigma": _POSITIVE}
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"sigma": 0.05}
 
     def _augment(self, X, rng):
@@ -136,7 +137,8 @@ class ScalingAugmenter(_ClassicAugmenter):
     _parameter_constraints = {"sigma": _POSITIVE}
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"sigma": 0.2}
 
     def _augment(self, X, rng):
@@ -169,7 +171,8 @@ class MagnitudeWarpAugmenter(_ClassicAugmenter):
     _parameter_constraints = {"sigma": _POSITIVE, "n_knots": [Interval(Integral, 1)]}
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"n_knots": 2}
 
     def _augment(self, X, rng):
@@ -215,7 +218,8 @@ class WindowWarpAugmenter(_ClassicAugmenter):
             raise ValueError(f"scales must be positive factors, got {self.scales!r}.")
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"window_ratio": 0.25}
 
     def _augment(self, X, rng):
@@ -252,7 +256,8 @@ class WindowSliceAugmenter(_ClassicAugmenter):
     _parameter_constraints = {"reduce_ratio": _FRACTION}
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"reduce_ratio": 0.8}
 
     def _augment(self, X, rng):

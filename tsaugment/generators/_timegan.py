@@ -326,5 +326,6 @@ class TimeGANGenerator(RecurrentCellMixin, TorchEstimatorMixin, BaseGenerator):
         return self._infer(net.perturb, X, noise, y_codes=y_codes)
 
     @classmethod
-    def _get_test_params(cls) -> dict:
+    def get_test_params(cls) -> dict:
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"hidden_dim": 4, "n_layers": 2, "n_iter": 3, "batch_size": 8, "device": "cpu"}

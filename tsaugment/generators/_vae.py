@@ -172,7 +172,8 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls) -> dict:
+    def get_test_params(cls) -> dict:
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"latent_dim": 4, "n_epochs": 3, "batch_size": 8, "n_filters": 4, "random_state": 0}
 
     # -- BaseGenerator hooks ----------------------------------------------------------

@@ -6,7 +6,7 @@ Run from the repository root:
 
 ``FILE.npz`` holds ``real`` and ``synth``, ``(n, time, channels)`` or ``(n, channels,
 time)`` (``reference_graph.py`` writes such files), and optionally ``h_real``, the
-encoder's codes of the real series. To pair a file of ``benchmarks/quality.py
+encoder's codes of the real series. To pair a file of ``tsaugment quality
 --save-dir`` (``X_synth`` only) with the real series it was fitted on:
 
     PYTHONPATH=. python benchmarks/runs/avatar_reference_tf/score_torch.py \

@@ -1,4 +1,4 @@
-"""Test-session settings shared by every test file."""
+"""Test-session settings shared by every test and doctest."""
 
 from __future__ import annotations
 
