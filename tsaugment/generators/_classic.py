@@ -94,7 +94,7 @@ class JitterAugmenter(_ClassicAugmenter):
     >>> from tsaugment.datasets import load_ucr
     >>> X, y = load_ucr("GunPoint", split="train")
     >>> X_new, y_new = JitterAugmenter(random_state=0).fit(X, y).sample(4, y="1")
-    >>> X_new.shape, list(y_new)
+    >>> X_new.shape, y_new.tolist()
     ((4, 1, 150), ['1', '1', '1', '1'])
     """
 

@@ -65,7 +65,7 @@ class TimeWarpAugmenter(_ClassicAugmenter):
     >>> X = np.sin(np.linspace(0, 6, 50))[None, None, :].repeat(4, axis=0)
     >>> gen = TimeWarpAugmenter(random_state=0).fit(X, ["a", "a", "b", "b"])
     >>> X_new, y_new = gen.sample(3, y="b")
-    >>> X_new.shape, list(y_new)
+    >>> X_new.shape, y_new.tolist()
     ((3, 1, 50), ['b', 'b', 'b'])
     >>> bool(np.allclose(X_new[:, :, [0, -1]], X[:3, :, [0, -1]]))  # ends stay in place
     True

@@ -99,7 +99,7 @@ def make_test_data(n_per_class=6, n_channels=2, n_timepoints=16, seed=0, labels=
     Examples
     --------
     >>> X, y = make_test_data()
-    >>> X.shape, sorted(set(y))
+    >>> X.shape, sorted(set(y.tolist()))
     ((12, 2, 16), ['a', 'b'])
     """
     rng = np.random.default_rng(seed)
