@@ -89,7 +89,7 @@ def main(argv=None) -> None:
             for phase, (n_iter, seconds) in res["phases"].items():
                 print(f"{name:<10}{threads:>8}{phase:>14}{n_iter / seconds:>10.2f}")
             if not res["phases"]:
-                print(f"{name:<10}{threads:>8}{'(no phase seconds recorded: whole fit below)':>14}")
+                print(f"{name:<10}{threads:>8}  (no phase seconds in history_: whole fit only)")
             print(f"{name:<10}{threads:>8}{'sample':>14}{res['samples_per_s']:>10.0f} series/s")
             print(f"{name:<10}{threads:>8}{'fit total':>14}{res['fit_s']:>9.1f}s", flush=True)
 

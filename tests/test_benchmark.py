@@ -516,3 +516,26 @@ def test_quality_saves_then_scores_only(capsys, tmp_path):
     from tsaugment.benchmark.quality import QUALITY_COLUMNS
 
     assert list(table.columns) == QUALITY_COLUMNS
+
+
+def test_cli_imports_a_module_that_registers_a_generator(tmp_path, monkeypatch):
+    from tsaugment.benchmark import AUGMENTERS, unregister
+
+    (tmp_path / "my_generators.py").write_text(
+        "from tsaugment import ScalingAugmenter\n"
+        "from tsaugment.benchmark import register\n\n\n"
+        "@register\n"
+        "class WideScaling(ScalingAugmenter):\n"
+        '    """Scaling with a wide spread."""\n\n'
+        '    benchmark_name = "wide_scaling"\n'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "g.npz"
+    args = ["generate", "--import", "my_generators", "--dataset", "GunPoint"]
+    try:
+        assert main([*args, "--generator", "wide_scaling", "--output", str(out)]) == 0
+        assert "wide_scaling" in AUGMENTERS
+    finally:
+        unregister("wide_scaling")
+    with np.load(out) as saved:
+        assert saved["X"].shape == (100, 1, 150)
