@@ -17,6 +17,7 @@ _EXPORTS = {
     "JitterAugmenter": "._classic",
     "LatentVAEAugmenter": "._vae",
     "MagnitudeWarpAugmenter": "._classic",
+    "PermutationAugmenter": "._permutation",
     "ScalingAugmenter": "._classic",
     "TimeGANGenerator": "._timegan",
     "TimeWarpAugmenter": "._time_warp",
