@@ -493,6 +493,10 @@ def test_classifier_overrides_are_explicit_and_enter_the_key(tmp_path, capsys):
     }
     with pytest.raises(ValueError, match="SCOPE.NAME=VALUE"):
         parse_settings(["n_epochs=2"], scoped=True)
+    with pytest.raises(ValueError, match="no parameter"):
+        run_benchmark(
+            ["GunPoint"], output=tmp_path, classifier_params={"knn": {"n_epoch": 2}}, **FAST
+        )
     with pytest.raises(ValueError, match="not among the classifiers"):
         run_benchmark(["GunPoint"], output=tmp_path, classifier_params={"vae": {}}, **FAST)
     args = ["benchmark", "--augmenters", "jitter", "--classifiers", "knn", "--seeds", "0"]

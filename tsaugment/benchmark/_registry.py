@@ -144,6 +144,8 @@ def register(cls, *, replace: bool = False) -> type:
     >>> unregister("loud_jitter")
     """
     entry = _entry_of(cls)
+    if entry.name in _REGISTERED and _REGISTERED[entry.name].target is cls:
+        return cls  # already there (a worker is handed the classes with every cell)
     known = AUGMENTERS.get(entry.name)
     if known is not None and known.target is not cls and not replace:
         raise ValueError(
@@ -319,8 +321,15 @@ def _build(entry: Entry, kind: str, settings: dict, seed: int, params):
                 f"which budgets do not have (they have {sorted(settings)})."
             )
     values.update(params or {})
-    estimator = cls(**values) if values else cls()
-    if "random_state" in estimator.get_params(deep=False) and "random_state" not in values:
+    known = cls().get_params(deep=False)
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(
+            f"{kind} {entry.name!r} ({cls.__name__}) has no parameter(s) {unknown}; "
+            f"it has {sorted(known)}."
+        )
+    estimator = cls(**values)
+    if "random_state" in known and "random_state" not in values:
         estimator.set_params(random_state=seed)
     return estimator
 

@@ -1,4 +1,8 @@
-"""Find every public estimator of the package (used by the shared test suite)."""
+"""Find every public estimator of the package.
+
+The shared test suite runs its checks over them, and the benchmark reads its catalogue
+of augmenters off the generator classes found here.
+"""
 
 from __future__ import annotations
 
