@@ -11,7 +11,6 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sktime.classification.kernel_based import RocketClassifier
-from test_common import make_data
 
 from tsaugment import (
     AugmentedClassifier,
@@ -23,6 +22,7 @@ from tsaugment import (
 from tsaugment.augment import fit_augmented, hold_out_validation, synthetic_counts
 from tsaugment.classifiers import SktimeClassifier, as_sklearn_classifier
 from tsaugment.datasets import load_ucr
+from tsaugment.utils.estimator_checks import make_test_data as make_data
 
 CALLS: Counter = Counter()
 

@@ -8,7 +8,6 @@ import zipfile
 
 import numpy as np
 import pytest
-import test_common
 import torch
 from torch import nn
 
@@ -22,6 +21,7 @@ from tsaugment._training import (
 )
 from tsaugment._validation import check_X, check_y
 from tsaugment.base import BaseGenerator
+from tsaugment.utils.estimator_checks import make_test_data, parametrize_with_checks
 
 
 class _MomentsModel(nn.Module):
@@ -67,31 +67,13 @@ class GaussianTestGenerator(BaseGenerator):
         return X + 0.01 * rng.standard_normal(X.shape)
 
 
-GEN = ("GaussianTestGenerator", GaussianTestGenerator)
-
-
-@pytest.mark.parametrize(
-    "check",
-    [
-        test_common.test_clone_and_params_round_trip,
-        test_common.test_fit_leaves_params_unchanged_and_returns_self,
-        test_common.test_generator_not_fitted_error,
-        test_common.test_generator_labelled_fit_sample_transform,
-        test_common.test_generator_unlabelled_and_univariate,
-        test_common.test_generator_same_random_state_same_output,
-        test_common.test_generator_bad_input_errors,
-    ],
-)
-def test_shared_checks_pass_on_minimal_generator(check):
-    check(*GEN)
-
-
-def test_shared_save_load_check_on_minimal_generator(tmp_path):
-    test_common.test_generator_pickle_and_save_load_round_trip(*GEN, tmp_path)
+@parametrize_with_checks([GaussianTestGenerator(**GaussianTestGenerator.get_test_params())])
+def test_shared_checks_pass_on_minimal_generator(estimator, check):
+    check(estimator)
 
 
 def test_samples_follow_class_frequencies_and_caller_scale():
-    X, y = test_common.make_data(n_per_class=6)
+    X, y = make_test_data(n_per_class=6)
     X = X * 100 + 50  # the generator scales internally and must return this scale
     y = np.array(["a"] * 10 + ["b"] * 2)
     gen = GaussianTestGenerator(random_state=0).fit(X, y)
@@ -101,7 +83,7 @@ def test_samples_follow_class_frequencies_and_caller_scale():
 
 
 def test_integer_labels_come_back_unchanged():
-    X, _ = test_common.make_data()
+    X, _ = make_test_data()
     y = np.array([3] * 6 + [-1] * 6)
     gen = GaussianTestGenerator(random_state=0).fit(X, y)
     _, y_new = gen.sample(5, y=-1)
@@ -109,7 +91,7 @@ def test_integer_labels_come_back_unchanged():
 
 
 def test_sample_rejects_bad_counts_and_label_lengths():
-    X, y = test_common.make_data()
+    X, y = make_test_data()
     gen = GaussianTestGenerator().fit(X, y)
     with pytest.raises(ValueError, match="at least 1"):
         gen.sample(0)
@@ -120,14 +102,14 @@ def test_sample_rejects_bad_counts_and_label_lengths():
 
 
 def test_transform_needs_labels_after_labelled_fit():
-    X, y = test_common.make_data()
+    X, y = make_test_data()
     gen = GaussianTestGenerator().fit(X, y)
     with pytest.raises(ValueError, match="pass y"):
         gen.transform(X)
 
 
 def test_load_rejects_corrupt_foreign_and_mismatched_files(tmp_path):
-    X, y = test_common.make_data()
+    X, y = make_test_data()
     gen = GaussianTestGenerator(random_state=0).fit(X, y)
     path = tmp_path / "g.tsaug"
     gen.save(path)
@@ -156,7 +138,7 @@ def test_save_refuses_unfitted_and_non_plain_params(tmp_path):
 
     with pytest.raises(NotFittedError):
         GaussianTestGenerator().save(tmp_path / "x")
-    X, y = test_common.make_data()
+    X, y = make_test_data()
     gen = GaussianTestGenerator(random_state=np.random.RandomState(0)).fit(X, y)
     with pytest.raises(TypeError, match="random_state"):
         gen.save(tmp_path / "x")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
-from test_common import make_data
 
 from tsaugment import ResNetClassifier
 from tsaugment.nn import TimeSeriesResNet
+from tsaugment.utils.estimator_checks import make_test_data as make_data
 
 
 def test_network_follows_the_paper():
