@@ -543,3 +543,17 @@ def test_cli_imports_a_module_that_registers_a_generator(tmp_path, monkeypatch):
         unregister("wide_scaling")
     with np.load(out) as saved:
         assert saved["X"].shape == (100, 1, 150)
+
+
+def test_quality_draws_sines_once_for_every_seed(monkeypatch):
+    from tsaugment.benchmark import quality
+
+    drawn, load = [], quality.load_quality_data
+
+    def recorded(name, seed=0, **kwargs):
+        drawn.append(seed)
+        return load(name, seed, **kwargs)
+
+    monkeypatch.setattr(quality, "load_quality_data", recorded)
+    table = quality.run_quality([], ["sines"], seeds=[0, 1, 2], floor=False)
+    assert drawn == [0] and list(table.columns) == quality.QUALITY_COLUMNS
