@@ -10,10 +10,9 @@ series, against 0.96 for the originals (class "2": 0.96, as the originals).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .._params import Integral, Interval, Options
 from ._classic import _ClassicAugmenter
 
 __all__ = ["PermutationAugmenter"]
@@ -68,17 +67,10 @@ class PermutationAugmenter(_ClassicAugmenter):
         self.segment_mode = segment_mode
         self.random_state = random_state
 
-    def _check_params(self):
-        if (
-            not isinstance(self.max_segments, numbers.Integral)
-            or isinstance(self.max_segments, bool)
-            or self.max_segments < 2
-        ):
-            raise ValueError(f"max_segments must be an int >= 2, got {self.max_segments!r}.")
-        if self.segment_mode not in _SEGMENT_MODES:
-            raise ValueError(
-                f"segment_mode must be one of {_SEGMENT_MODES}, got {self.segment_mode!r}."
-            )
+    _parameter_constraints = {
+        "max_segments": [Interval(Integral, 2)],
+        "segment_mode": [Options(_SEGMENT_MODES)],
+    }
 
     @classmethod
     def get_test_params(cls):

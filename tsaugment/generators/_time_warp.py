@@ -11,12 +11,11 @@ data sets with ``sigma=0.2`` and 4 knots, the defaults here.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from ._classic import _check_positive, _ClassicAugmenter
+from .._params import Boolean, Integral, Interval
+from ._classic import _POSITIVE, _ClassicAugmenter
 
 __all__ = ["TimeWarpAugmenter"]
 
@@ -82,16 +81,11 @@ class TimeWarpAugmenter(_ClassicAugmenter):
         self.channel_wise = channel_wise
         self.random_state = random_state
 
-    def _check_params(self):
-        _check_positive("sigma", self.sigma)
-        if (
-            not isinstance(self.n_knots, numbers.Integral)
-            or isinstance(self.n_knots, bool)
-            or self.n_knots < 1
-        ):
-            raise ValueError(f"n_knots must be a positive int, got {self.n_knots!r}.")
-        if not isinstance(self.channel_wise, (bool, np.bool_)):
-            raise ValueError(f"channel_wise must be True or False, got {self.channel_wise!r}.")
+    _parameter_constraints = {
+        "sigma": _POSITIVE,
+        "n_knots": [Interval(Integral, 1)],
+        "channel_wise": [Boolean()],
+    }
 
     @classmethod
     def get_test_params(cls):
