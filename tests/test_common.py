@@ -10,9 +10,14 @@ classmethod ``get_test_params()``.
 from __future__ import annotations
 
 from tsaugment.utils import all_estimators
-from tsaugment.utils.estimator_checks import get_test_params, parametrize_with_checks
+from tsaugment.utils.estimator_checks import (
+    get_test_params,
+    make_test_data,
+    parametrize_with_checks,
+)
 
 ALL = all_estimators()
+make_data = make_test_data  # the name older test files import from here
 
 
 def test_discovery_finds_estimators_of_every_kind():
@@ -21,7 +26,10 @@ def test_discovery_finds_estimators_of_every_kind():
     for kind in ("generator", "classifier", "sampler"):
         assert all_estimators(kind), f"no {kind} found"
     for name, cls in ALL:
-        assert hasattr(cls, "get_test_params"), f"{name} lacks get_test_params"
+        assert hasattr(cls, "get_test_params"), (
+            f"{name}: define the classmethod get_test_params (a private _get_test_params "
+            "is only read as a fallback, for estimators outside the package)"
+        )
 
 
 @parametrize_with_checks([cls(**get_test_params(cls)) for _, cls in ALL])

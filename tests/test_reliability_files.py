@@ -14,20 +14,20 @@ import zipfile
 
 import numpy as np
 import pytest
-import test_common
 import torch
 from test_base import GaussianTestGenerator
 
 from tsaugment import _persistence
 from tsaugment.base import BaseGenerator
 from tsaugment.generators import JitterAugmenter
+from tsaugment.utils.estimator_checks import make_test_data
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """Files of a classic augmenter (no network) and of a generator with one."""
     folder = tmp_path_factory.mktemp("saved")
-    X, y = test_common.make_data()
+    X, y = make_test_data()
     classic, network = folder / "jitter.tsaug", folder / "gaussian.tsaug"
     JitterAugmenter(random_state=0).fit(X, y).save(classic)
     GaussianTestGenerator(random_state=0).fit(X, y).save(network)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from tsaugment.utils import all_estimators
+from tsaugment.utils.estimator_checks import get_test_params
 
 GENERATORS = all_estimators("generator")
 CLASSIFIERS = all_estimators("classifier")
@@ -25,7 +26,7 @@ def _ids(pairs):
 
 
 def _make(cls):
-    est = cls(**cls._get_test_params())
+    est = cls(**get_test_params(cls))
     if "random_state" in est.get_params(deep=False) and est.random_state is None:
         est.set_params(random_state=0)
     return est

@@ -80,7 +80,7 @@ DENORMALS = textwrap.dedent(
     torch.set_num_threads(1)
     from tsaugment.nn import _native
     from tsaugment.utils.discovery import all_estimators
-    import test_common
+    from tsaugment.utils.estimator_checks import get_test_params, make_test_data
 
     def denormals_survive():
         return (
@@ -92,9 +92,9 @@ DENORMALS = textwrap.dedent(
 
     assert denormals_survive(), "denormals flushed before anything ran"
     assert _native.load() is not None, "the compiled library was not loaded"
-    X, y = test_common.make_data(n_per_class=4, n_timepoints=8)
+    X, y = make_test_data(n_per_class=4, n_timepoints=8)
     for name, cls in all_estimators("generator"):
-        cls(**{**cls._get_test_params(), "random_state": 0}).fit(X, y).sample(2)
+        cls(**{**get_test_params(cls), "random_state": 0}).fit(X, y).sample(2)
         assert denormals_survive(), f"denormals flushed to zero after fitting {name}"
     print("ok")
     """
