@@ -129,7 +129,7 @@ def test_each_cell_runs_on_a_fixed_thread_count_and_restores_it(monkeypatch):
         def predict(self, X):
             return [self.label_] * len(X)
 
-    monkeypatch.setattr(_grid, "make_classifier", lambda *args: Recorder())
+    monkeypatch.setattr(_grid, "make_classifier", lambda *args, **kwargs: Recorder())
     cell = Cell("GunPoint", "none", "knn", 0, 1.0, "smoke")
     for outer in (2, 1):
         torch.set_num_threads(outer)
