@@ -58,9 +58,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._params import Interval, Options, Real, validate_params
+from ._params import Integral, Interval, Options, Real, validate_params
 from ._validation import check_X, check_y
 from .classifiers import as_sklearn_classifier
+from .filtering import resolve_filter
 
 __all__ = [
     "Augmenter",
@@ -140,6 +141,8 @@ _AUGMENT_CONSTRAINTS = {
     "ratio": [Interval(Real, 0)],
     "strategy": [Options(_STRATEGIES)],
     "method": [Options(_METHODS)],
+    "filter_threshold": [None, Interval(Real, 0, 1, closed="right")],
+    "max_draws": [Interval(Integral, 1)],
 }
 
 
@@ -183,6 +186,18 @@ class Augmenter(BaseEstimator):
         Seeds the order of the originals in ``method="transform"`` and, when not
         None, every ``random_state`` of the generator's clone (the generator's own
         setting is used when None).
+    filter : None, "label" or :class:`~tsaugment.filtering.LabelFilter`, default=None
+        None keeps every synthetic series. ``"label"`` keeps only those that a fast
+        classifier fitted on the originals assigns to their intended class, drawing
+        more until each class has its quota or ``max_draws`` rounds are drawn (a class
+        left short gets fewer series and an
+        :class:`~tsaugment.filtering.UnfilledClassWarning` naming it). A
+        ``LabelFilter`` object is cloned and used with its own settings.
+    filter_threshold : float in (0, 1] or None, default=None
+        With ``filter="label"``: the classifier's least confidence in the intended
+        class (None: its predicted class suffices).
+    max_draws : int, default=10
+        With ``filter="label"``: the most rounds of drawing.
 
     Attributes
     ----------
@@ -190,7 +205,13 @@ class Augmenter(BaseEstimator):
         The fitted clone (after ``fit`` or ``fit_resample``).
     classes_ : ndarray of shape (n_classes,)
     n_synthetic_ : ndarray of int, shape (n_classes,)
-        Synthetic series made per class by the last ``fit_resample``.
+        Synthetic series made per class by the last ``fit_resample`` (after
+        filtering: fewer than asked for a class the filter could not fill).
+    acceptance_rate_ : ndarray of shape (n_classes,)
+        Share of drawn series the filter accepted per class in the last
+        ``fit_resample`` (1.0 without a filter; NaN for a class with none drawn).
+    filter_ : LabelFilter or None
+        The fitted filter of the last ``fit_resample``.
     fit_time_ : float
         Seconds spent fitting the generator.
     sample_time_ : float
@@ -218,12 +239,18 @@ class Augmenter(BaseEstimator):
         strategy="proportional",
         method="sample",
         random_state=None,
+        filter=None,
+        filter_threshold=None,
+        max_draws=10,
     ):
         self.generator = generator
         self.ratio = ratio
         self.strategy = strategy
         self.method = method
         self.random_state = random_state
+        self.filter = filter
+        self.filter_threshold = filter_threshold
+        self.max_draws = max_draws
 
     @classmethod
     def get_test_params(cls):
@@ -283,23 +310,41 @@ class Augmenter(BaseEstimator):
         y = self._fit(X, y)
         counts = synthetic_counts(self._class_counts_, self.ratio, self.strategy)
         self.n_synthetic_ = counts
+        self.acceptance_rate_ = np.where(counts > 0, 1.0, np.nan)
+        self.filter_ = resolve_filter(self.filter, self.filter_threshold, self.max_draws)
         self.sample_time_ = 0.0
         if counts.sum() == 0:
             return X, y
         start = time.perf_counter()
-        labels = np.repeat(self.classes_, counts)
-        if self.method == "sample":
-            X_new, _ = self.generator_.sample(int(counts.sum()), y=labels)
+        if self.filter_ is None:
+            labels = np.repeat(self.classes_, counts)
+            X_new = self._draw(labels, X, y)
         else:
-            picks = []
-            for label, m in zip(self.classes_, counts):
-                members = self._rs_.permutation(np.flatnonzero(y == label))
-                picks.append(members[np.arange(m) % len(members)])
-            idx = np.concatenate(picks)
-            X_new = self.generator_.transform(X[idx], y[idx])
+            if self.random_state is not None:
+                _seed_random_states(self.filter_, self._rs_)
+            self.filter_.fit(X, y)
+            X_new, labels = self.filter_.fill(
+                lambda wanted: self._draw(wanted, X, y), self.classes_, counts
+            )
+            self.n_synthetic_ = np.array([np.sum(labels == c) for c in self.classes_])
+            self.acceptance_rate_ = self.filter_.acceptance_rate_
         X_new = np.asarray(X_new, dtype=X.dtype)
         self.sample_time_ = time.perf_counter() - start
         return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
+
+    def _draw(self, labels, X, y) -> np.ndarray:
+        """Synthetic series for the given labels (one per label, in their order)."""
+        if self.method == "sample":
+            return self.generator_.sample(len(labels), y=labels)[0]
+        picks = []
+        for label in self.classes_:
+            m = int(np.sum(labels == label))
+            members = self._rs_.permutation(np.flatnonzero(y == label))
+            picks.append(members[np.arange(m) % len(members)])
+        idx = np.concatenate(picks)
+        X_new = self.generator_.transform(X[idx], y[idx])
+        order = np.argsort(np.argsort(labels, kind="stable"), kind="stable")
+        return np.asarray(X_new)[order]
 
 
 def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
@@ -386,6 +431,11 @@ class AugmentedFit:
     generator_fit_time, sample_time, classifier_time : float
         Seconds spent fitting the generator, making the synthetic series and fitting
         the classifier (the first two as recorded by the cache for a cached set).
+    acceptance_rate : ndarray of shape (n_classes,) or None
+        Accepted / drawn per class with a filter (None for a cached set), 1.0 without.
+    X_synthetic : ndarray of shape (n_synthetic, n_channels, n_timepoints) or None
+        The synthetic series the classifier trained on (None without a generator).
+    y_synthetic : ndarray of shape (n_synthetic,) or None
     """
 
     classifier: object
@@ -395,6 +445,9 @@ class AugmentedFit:
     generator_fit_time: float = 0.0
     sample_time: float = 0.0
     classifier_time: float = 0.0
+    acceptance_rate: np.ndarray | None = None
+    X_synthetic: np.ndarray | None = None
+    y_synthetic: np.ndarray | None = None
 
 
 def fit_augmented(
@@ -408,6 +461,9 @@ def fit_augmented(
     method="sample",
     random_state=None,
     synthetic_cache=None,
+    filter=None,
+    filter_threshold=None,
+    max_draws=10,
 ) -> AugmentedFit:
     """Hold out the classifier's validation series, augment the rest, fit the classifier.
 
@@ -427,6 +483,8 @@ def fit_augmented(
         As in :class:`Augmenter`.
     random_state : int, RandomState instance or None, default=None
         Seeds the clones (see the module docstring); None keeps their own settings.
+    filter, filter_threshold, max_draws :
+        As in :class:`Augmenter` (the label filter on the synthetic series).
     synthetic_cache : object, optional
         Reuses synthetic sets: ``synthetic_cache.load(X_train, y_train)`` returns
         ``(X_syn, y_syn, fit_time, sample_time)`` or None, and
@@ -471,9 +529,13 @@ def fit_augmented(
                 strategy=strategy,
                 method=method,
                 random_state=augmenter_seed,
+                filter=filter,
+                filter_threshold=filter_threshold,
+                max_draws=max_draws,
             )
             X_fit, y_fit = augmenter.fit_resample(X_own, y_own)
             result.generator = augmenter.generator_
+            result.acceptance_rate = augmenter.acceptance_rate_
             fit_time, sample_time = augmenter.fit_time_, augmenter.sample_time_
             if synthetic_cache is not None:
                 n = len(X_own)
@@ -483,6 +545,7 @@ def fit_augmented(
             X_fit = np.concatenate([X_own, np.asarray(X_syn, dtype=X_own.dtype)])
             y_fit = np.concatenate([y_own, np.asarray(y_syn).astype(y_own.dtype)])
         result.generator_fit_time, result.sample_time = fit_time, sample_time
+        result.X_synthetic, result.y_synthetic = X_fit[len(X_own) :], y_fit[len(X_own) :]
         synthetic = y_fit[len(X_own) :]
         result.n_synthetic = np.array([np.sum(synthetic == c) for c in classes], dtype=np.int64)
     start = time.perf_counter()
@@ -511,8 +574,9 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         Cloned and fitted in ``fit`` on numpy3D data. sktime classifiers are wrapped
         in :class:`~tsaugment.classifiers.SktimeClassifier` automatically; their
         parameters stay reachable as ``classifier__<name>``.
-    ratio, strategy, method :
-        As in :class:`Augmenter`.
+    ratio, strategy, method, filter, filter_threshold, max_draws :
+        As in :class:`Augmenter` (``filter="label"`` keeps only synthetic series that
+        a fast classifier of the originals assigns to their class).
     random_state : int, RandomState instance or None, default=None
         When not None, seeds every ``random_state`` parameter of the generator's and
         the classifier's clones (and the order of originals in
@@ -528,6 +592,9 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     n_synthetic_ : ndarray of int, shape (n_classes,)
         Synthetic series added per class.
+    acceptance_rate_ : ndarray of shape (n_classes,)
+        Share of drawn synthetic series the filter accepted per class (1.0 without
+        a filter).
 
     Examples
     --------
@@ -551,6 +618,9 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         strategy="proportional",
         method="sample",
         random_state=None,
+        filter=None,
+        filter_threshold=None,
+        max_draws=10,
     ):
         self.generator = generator
         self.classifier = classifier
@@ -558,6 +628,9 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.strategy = strategy
         self.method = method
         self.random_state = random_state
+        self.filter = filter
+        self.filter_threshold = filter_threshold
+        self.max_draws = max_draws
 
     @classmethod
     def get_test_params(cls):
@@ -595,9 +668,13 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
             strategy=self.strategy,
             method=self.method,
             random_state=self.random_state,
+            filter=self.filter,
+            filter_threshold=self.filter_threshold,
+            max_draws=self.max_draws,
         )
         self.generator_ = result.generator
         self.n_synthetic_ = result.n_synthetic
+        self.acceptance_rate_ = result.acceptance_rate
         self.classifier_ = result.classifier
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
