@@ -22,6 +22,8 @@ _EXPORTS = {
     "ResNetClassifier": ".classifiers",
     "Augmenter": ".augment",
     "AugmentedClassifier": ".augment",
+    "AutoAugmentedClassifier": ".selection",
+    "LabelFilter": ".filtering",
 }
 
 __all__ = ["__version__", *_EXPORTS]

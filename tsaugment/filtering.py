@@ -79,6 +79,10 @@ class LabelFilter(BaseEstimator):
         self.max_draws = max_draws
         self.random_state = random_state
 
+    @classmethod
+    def _get_test_params(cls):
+        return {"threshold": 0.5}
+
     def _check_params(self) -> None:
         t = self.threshold
         if t is not None and (

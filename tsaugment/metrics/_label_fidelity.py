@@ -84,6 +84,10 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         self.num_kernels = num_kernels
         self.random_state = random_state
 
+    @classmethod
+    def _get_test_params(cls):
+        return {"num_kernels": 84}
+
     def fit(self, X, y):
         """Fit on labelled series.
 
@@ -139,7 +143,8 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_cases,)
         """
-        return self.estimator_.predict(self._features(self._check(X)))
+        X = self._check(X)
+        return self.estimator_.predict(self._features(X))
 
     def predict_proba(self, X):
         """Confidence per class.

@@ -1,0 +1,111 @@
+"""AutoAugmentedClassifier: paired stratified folds, no leak of validation series, refit."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from tsaugment import AutoAugmentedClassifier, JitterAugmenter, ScalingAugmenter
+from tsaugment.selection import default_candidates
+
+FITTED_ON: list = []
+
+
+class SpyJitter(JitterAugmenter):
+    """Records the ids (first time point) of the series every clone is fitted on."""
+
+    def fit(self, X, y=None):
+        FITTED_ON.append(np.sort(X[:, 0, 0].astype(int)))
+        return super().fit(X, y)
+
+
+def flatten(X):
+    return X.reshape(len(X), -1)
+
+
+def knn():
+    return make_pipeline(FunctionTransformer(flatten), KNeighborsClassifier(1))
+
+
+def data(n=30, length=12, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.array(["a", "b", "c"]), n // 3)
+    X = rng.normal(0, 1, (n, 1, length)) + (y == "b")[:, None, None] * 2.0
+    X[:, 0, 0] = np.arange(n)  # series id in the first time point
+    return X, y
+
+
+def test_generator_never_sees_its_validation_fold():
+    FITTED_ON.clear()
+    X, y = data()
+    auto = AutoAugmentedClassifier(
+        knn(), candidates=[None, SpyJitter(sigma=0.01)], ratios=(0.5, 1.0), cv=3, random_state=0
+    ).fit(X, y)
+    *fold_fits, refit = FITTED_ON if auto.best_generator_ is not None else (*FITTED_ON, None)
+    assert len(fold_fits) == 3 * 2  # 3 folds x 2 ratios
+    held_out = [np.setdiff1d(np.arange(30), ids) for ids in fold_fits]
+    assert all(len(h) == 10 for h in held_out)
+    # the folds' held-out parts partition the data (each series validates once)
+    distinct = {tuple(h) for h in held_out}
+    assert len(distinct) == 3
+    assert np.array_equal(np.sort(np.concatenate([np.array(d) for d in distinct])), np.arange(30))
+    if refit is not None:
+        assert np.array_equal(refit, np.arange(30))
+
+
+def test_cv_results_shape_and_choice():
+    X, y = data()
+    cands = [None, JitterAugmenter(), ScalingAugmenter()]
+    auto = AutoAugmentedClassifier(knn(), candidates=cands, ratios=(0.5, 1.0), cv=3, random_state=0)
+    auto.fit(X, y)
+    res = auto.cv_results_
+    assert res["generator"][0] == "none" and res["candidate"].tolist() == [0, 1, 1, 2, 2]
+    assert len(res["mean_test_score"]) == 5 and res["ratio"].tolist() == [0, 0.5, 1, 0.5, 1]
+    assert all(f"split{k}_test_score" in res for k in range(3))
+    best = auto.best_index_
+    assert res["mean_test_score"][best] == res["mean_test_score"].max() or best == 0
+    assert auto.best_ratio_ == res["ratio"][best]
+    assert auto.predict(X).shape == (30,) and auto.predict_proba(X).shape == (30, 3)
+    assert pickle.loads(pickle.dumps(auto)).choice_ == auto.choice_
+    # deterministic with a fixed random_state
+    again = clone(auto).fit(X, y)
+    assert np.array_equal(again.cv_results_["mean_test_score"], res["mean_test_score"])
+
+
+def test_ties_and_min_gain_prefer_none():
+    X, y = data()
+    # a huge min_gain: nothing can beat no augmentation
+    auto = AutoAugmentedClassifier(
+        knn(), candidates=[JitterAugmenter()], ratios=(1.0,), cv=3, min_gain=2.0, random_state=0
+    ).fit(X, y)
+    assert auto.best_generator_ is None and auto.best_ratio_ == 0.0 and auto.choice_ == "none"
+    # jitter with sigma 0 copies the originals: 1-NN scores equal -> the tie goes to none
+    tie = AutoAugmentedClassifier(
+        knn(), candidates=[JitterAugmenter(sigma=1e-12)], ratios=(1.0,), cv=3, random_state=0
+    ).fit(X, y)
+    scores = tie.cv_results_["mean_test_score"]
+    assert scores[0] == pytest.approx(scores[1]) and tie.best_index_ == 0
+
+
+def test_bad_parameters():
+    X, y = data()
+    for params, match in [
+        ({"ratios": ()}, "ratios"),
+        ({"ratios": (0,)}, "ratios"),
+        ({"cv": 1}, "cv"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            AutoAugmentedClassifier(knn(), **params).fit(X, y)
+    with pytest.raises(ValueError, match="at least 2 series of every class"):
+        AutoAugmentedClassifier(knn()).fit(X[:21], y[:21])
+
+
+def test_default_candidates():
+    cands = default_candidates()
+    assert cands[0] is None and len(cands) == 6
