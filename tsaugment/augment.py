@@ -210,6 +210,8 @@ class Augmenter(BaseEstimator):
     acceptance_rate_ : ndarray of shape (n_classes,)
         Share of drawn series the filter accepted per class in the last
         ``fit_resample`` (1.0 without a filter; NaN for a class with none drawn).
+    n_drawn_ : ndarray of int, shape (n_classes,)
+        Synthetic series drawn per class (more than ``n_synthetic_`` with a filter).
     filter_ : LabelFilter or None
         The fitted filter of the last ``fit_resample``.
     fit_time_ : float
@@ -311,6 +313,7 @@ class Augmenter(BaseEstimator):
         counts = synthetic_counts(self._class_counts_, self.ratio, self.strategy)
         self.n_synthetic_ = counts
         self.acceptance_rate_ = np.where(counts > 0, 1.0, np.nan)
+        self.n_drawn_ = counts
         self.filter_ = resolve_filter(self.filter, self.filter_threshold, self.max_draws)
         self.sample_time_ = 0.0
         if counts.sum() == 0:
@@ -328,6 +331,7 @@ class Augmenter(BaseEstimator):
             )
             self.n_synthetic_ = np.array([np.sum(labels == c) for c in self.classes_])
             self.acceptance_rate_ = self.filter_.acceptance_rate_
+            self.n_drawn_ = self.filter_.n_drawn_
         X_new = np.asarray(X_new, dtype=X.dtype)
         self.sample_time_ = time.perf_counter() - start
         return np.concatenate([X, X_new]), np.concatenate([y, labels.astype(y.dtype)])
@@ -433,6 +437,8 @@ class AugmentedFit:
         the classifier (the first two as recorded by the cache for a cached set).
     acceptance_rate : ndarray of shape (n_classes,) or None
         Accepted / drawn per class with a filter (None for a cached set), 1.0 without.
+    n_drawn : ndarray of int, shape (n_classes,) or None
+        Synthetic series drawn per class (None for a cached set).
     X_synthetic : ndarray of shape (n_synthetic, n_channels, n_timepoints) or None
         The synthetic series the classifier trained on (None without a generator).
     y_synthetic : ndarray of shape (n_synthetic,) or None
@@ -446,6 +452,7 @@ class AugmentedFit:
     sample_time: float = 0.0
     classifier_time: float = 0.0
     acceptance_rate: np.ndarray | None = None
+    n_drawn: np.ndarray | None = None
     X_synthetic: np.ndarray | None = None
     y_synthetic: np.ndarray | None = None
 
@@ -536,6 +543,7 @@ def fit_augmented(
             X_fit, y_fit = augmenter.fit_resample(X_own, y_own)
             result.generator = augmenter.generator_
             result.acceptance_rate = augmenter.acceptance_rate_
+            result.n_drawn = augmenter.n_drawn_
             fit_time, sample_time = augmenter.fit_time_, augmenter.sample_time_
             if synthetic_cache is not None:
                 n = len(X_own)

@@ -106,6 +106,9 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         instance ``filter="label"`` to screen learned generators' series).
     strategy, method :
         As in :class:`tsaugment.AugmentedClassifier`.
+    refit : bool, default=True
+        Refit the winner on all the training data (``False``: only choose, as
+        ``GridSearchCV(refit=False)``; the estimator then cannot predict).
     random_state : int, RandomState instance or None, default=None
         Fixes the folds and seeds every clone, so the whole search is reproducible.
     verbose : bool, default=False
@@ -162,6 +165,7 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         max_draws=10,
         strategy="proportional",
         method="sample",
+        refit=True,
         random_state=None,
         verbose=False,
     ):
@@ -176,6 +180,7 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.max_draws = max_draws
         self.strategy = strategy
         self.method = method
+        self.refit = refit
         self.random_state = random_state
         self.verbose = verbose
 
@@ -305,15 +310,18 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
                 mark = "*" if row == best else " "
                 name = results["generator"][row]
                 print(f"{mark} {name:>16s} ratio={grid[row][2]:g}: {mean[row]:.4f}")
-        self.best_estimator_ = self._build(self.best_generator_, self.best_ratio_, int(seeds[-1]))
-        self.best_estimator_.fit(X, y)
-        self.classes_ = np.asarray(self.best_estimator_.classes_)
+        self.classes_ = np.unique(y)
+        if self.refit:
+            best = self._build(self.best_generator_, self.best_ratio_, int(seeds[-1]))
+            self.best_estimator_ = best.fit(X, y)
+            self.classes_ = np.asarray(self.best_estimator_.classes_)
         return self
 
     @property
     def choice_(self) -> str:
         """The choice as text: ``"none"`` or ``"<generator>@<ratio>"``."""
-        check_is_fitted(self)
+        if not hasattr(self, "best_index_"):
+            check_is_fitted(self)
         if self.best_generator_ is None:
             return "none"
         return f"{candidate_name(self.best_generator_)}@{self.best_ratio_:g}"

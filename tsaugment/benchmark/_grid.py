@@ -22,7 +22,7 @@ import time
 import traceback
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,12 +31,14 @@ from tqdm.auto import tqdm
 
 from ..augment import fit_augmented
 from ._registry import (
+    AUTO,
     check_names,
     make_augmenter,
     make_classifier,
     register,
     registered_classes,
     resolve_budget,
+    split_filter,
 )
 from ._schema import ResultRow
 from ._store import ResultsStore
@@ -298,14 +300,26 @@ def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
         X_test, y_test = _load_split(cell.dataset, root, "test")
+        classifier = make_classifier(
+            cell.classifier, cell.seed, params=dict(cell.classifier_params)
+        )
+        work = cell
+        if cell.augmenter == AUTO:  # choose, then run the choice as its own cell would
+            choice, ratio, selection_time = _auto_choice(
+                cell, settings, X_train, y_train, classifier
+            )
+            work = replace(cell, augmenter=choice, ratio=ratio)
+            row.auto_choice = f"{choice}@{ratio:g}"
+            row.selection_time = round(selection_time, 3)
         fit = fit_augmented(
-            make_augmenter(cell.augmenter, settings, cell.seed),
-            make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params)),
+            make_augmenter(work.augmenter, settings, cell.seed),
+            classifier,
             X_train,
             y_train,
-            ratio=cell.ratio,
+            ratio=work.ratio,
             random_state=cell.seed,
-            synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, cell),
+            filter="label" if split_filter(work.augmenter)[1] else None,
+            synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
         )
         pred = fit.classifier.predict(X_test)
         row.n_train = len(X_train)
@@ -317,12 +331,72 @@ def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
         row.generator_fit_time = round(fit.generator_fit_time, 3)
         row.sample_time = round(fit.sample_time, 3)
         row.classifier_time = round(fit.classifier_time, 3)
+        row.label_fidelity = _synthetic_label_fidelity(X_train, y_train, fit, cell.seed)
+        row.acceptance_rate = _overall_acceptance(fit, split_filter(work.augmenter)[1])
     except Exception as err:  # noqa: BLE001 - one failed cell must not stop the grid
         row.status = "error"
         row.error = f"{type(err).__name__}: {err}".replace("\n", " ")
         if os.environ.get("TSAUGMENT_DEBUG"):
             traceback.print_exc()
     return asdict(row)
+
+
+def _overall_acceptance(fit, filtered: bool) -> float:
+    """Accepted / drawn over all classes of a label-filtered draw (NaN otherwise).
+
+    NaN also for a synthetic set read back from a file (its draw is not recorded).
+    """
+    if not filtered or fit.n_drawn is None or fit.n_drawn.sum() == 0:
+        return float("nan")
+    rate = np.nan_to_num(fit.acceptance_rate)
+    return float((rate * fit.n_drawn).sum() / fit.n_drawn.sum())
+
+
+def _synthetic_label_fidelity(X_train, y_train, fit, seed) -> float:
+    """Label fidelity of the synthetic series a cell trained on (NaN without any).
+
+    The checker is fitted on the whole training split (for a classifier that holds
+    out validation series these are real series of the same classes too).
+    """
+    from ..metrics import label_fidelity
+
+    if fit.X_synthetic is None or len(fit.X_synthetic) == 0:
+        return float("nan")
+    return label_fidelity(
+        X_train, y_train, fit.X_synthetic, fit.y_synthetic, random_state=seed
+    ).score
+
+
+# the classic augmenters (cheap to fit): auto's candidates besides no augmentation
+AUTO_CANDIDATES = ("jitter", "scaling", "magnitude_warp", "window_warp", "window_slice")
+
+
+def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
+    """Choose the cell's augmenter by cross-validation (see AutoAugmentedClassifier).
+
+    Candidates: none and the classic augmenters of the catalogue (learned generators
+    are left out: each would be refitted once per fold and ratio); ratios: half the
+    cell's ratio and the cell's ratio; 5 stratified folds of the training split; the
+    estimator's default rule (a candidate must beat none by one standard error).
+
+    Returns
+    -------
+    name : str
+        The chosen augmenter's catalogue name ("none" included).
+    ratio : float
+    seconds : float
+        Time of the search.
+    """
+    from ..selection import AutoAugmentedClassifier
+
+    names = ["none", *AUTO_CANDIDATES]
+    candidates = [make_augmenter(n, settings, cell.seed) for n in names]
+    ratios = sorted({0.5 * cell.ratio, cell.ratio} - {0.0})
+    auto = AutoAugmentedClassifier(
+        classifier, candidates=candidates, ratios=ratios, cv=5, refit=False, random_state=cell.seed
+    ).fit(X_train, y_train)
+    index = int(auto.cv_results_["candidate"][auto.best_index_])
+    return names[index], float(auto.best_ratio_), auto.search_time_
 
 
 def _check_datasets(datasets, root) -> None:
@@ -385,7 +459,14 @@ def run_benchmark(
         UCR data set names (under ``root``, or bundled with sktime).
     augmenters : list of str, default=("none", "jitter")
         Names from :data:`tsaugment.benchmark.AUGMENTERS`; ``"none"`` is the baseline
-        and is added when missing.
+        and is added when missing. ``"auto"`` chooses per cell, by 5-fold
+        cross-validation on the training split, among none and the classic
+        augmenters at half and the full ``ratio`` (column ``auto_choice``; seconds of
+        the search in ``selection_time``), then trains on the choice as its own cell
+        would. ``"<name>+label"`` is ``<name>`` with the label filter (column
+        ``acceptance_rate``). Every row has ``label_fidelity``: the share of the
+        synthetic series it trained on that MiniRocket fitted on the originals puts
+        in their class (see :func:`tsaugment.metrics.label_fidelity`).
     classifiers : list of str, default=("rocket",)
         Names from :data:`tsaugment.benchmark.CLASSIFIERS`. Each trains at its
         default protocol whatever the budget.

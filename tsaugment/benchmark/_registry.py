@@ -32,7 +32,34 @@ __all__ = [
     "unregister",
     "resolve_budget",
     "check_names",
+    "AUTO",
+    "FILTER_SUFFIX",
+    "split_filter",
 ]
+
+# Augmenter names beyond the catalogue (issue 20): "auto" chooses per cell by
+# cross-validation (see tsaugment.selection); "<name>+label" is <name> with the label
+# filter (tsaugment.filtering.LabelFilter) on its synthetic series.
+AUTO = "auto"
+FILTER_SUFFIX = "+label"
+
+
+def split_filter(name: str) -> tuple[str, bool]:
+    """``("vae", True)`` for ``"vae+label"``, ``(name, False)`` otherwise.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    base : str
+    filtered : bool
+    """
+    if name.endswith(FILTER_SUFFIX):
+        return name[: -len(FILTER_SUFFIX)], True
+    return name, False
+
 
 # Settings per budget, generator keys only. "iterations": optimiser steps per phase of
 # the adversarial generators (papers: 8,000 AVATAR, 50,000 TimeGAN); "epochs": passes
@@ -269,6 +296,20 @@ def check_names(kind: str, names) -> list[str]:
     """
     registry = AUGMENTERS if kind == "augmenter" else CLASSIFIERS
     names = list(names)
+    if kind == "augmenter":
+        unknown = [
+            n
+            for n in names
+            if n != AUTO
+            and n not in registry
+            and (split_filter(n)[0] not in registry or split_filter(n)[0] == "none")
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown augmenter(s) {unknown}; known: {sorted(registry)}, {AUTO!r} (chosen "
+                f"per cell by cross-validation) and <name>{FILTER_SUFFIX} (label-filtered)."
+            )
+        return names
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise ValueError(f"unknown {kind}(s) {unknown}; known: {sorted(registry)}.")
@@ -337,6 +378,8 @@ def _build(entry: Entry, kind: str, settings: dict, seed: int, params):
 def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     """Build the generator registered as ``name`` (``None`` for ``"none"``).
 
+    ``"<name>+label"`` builds ``<name>``'s generator (the grid adds the label filter).
+
     Parameters
     ----------
     name : str
@@ -357,6 +400,12 @@ def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     2
     """
     check_names("augmenter", [name])
+    if name == AUTO:
+        raise ValueError(
+            f"{AUTO!r} is a choice among generators, not a generator: use it in the "
+            "benchmark grid or through tsaugment.AutoAugmentedClassifier."
+        )
+    name = split_filter(name)[0]  # the filter is applied where the series are drawn
     if name == "none":
         return None
     return _build(AUGMENTERS[name], "augmenter", settings, seed, params)

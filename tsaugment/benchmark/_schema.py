@@ -33,6 +33,17 @@ class ResultRow:
     generator_fit_time, sample_time, classifier_time : float
         Seconds spent fitting the generator, making the synthetic series, and
         training the classifier.
+    label_fidelity : float
+        Share of the synthetic series the classifier trained on that MiniRocket,
+        fitted on the original training series, puts in their intended class
+        (:func:`tsaugment.metrics.label_fidelity`); NaN without synthetic series.
+    acceptance_rate : float
+        For a label-filtered augmenter (``"<name>+label"``): synthetic series
+        accepted / drawn over all classes; NaN otherwise.
+    auto_choice : str
+        For ``"auto"``: the augmenter and ratio it chose (``"jitter@0.5"``, ``"none@0"``).
+    selection_time : float
+        For ``"auto"``: seconds of its cross-validated choice (what it adds to a fit).
     status : {"ok", "error"}
     error : str
         The error's type and message for a failed cell.
@@ -54,6 +65,10 @@ class ResultRow:
     generator_fit_time: float | str = ""
     sample_time: float | str = ""
     classifier_time: float | str = ""
+    label_fidelity: float | str = ""
+    acceptance_rate: float | str = ""
+    auto_choice: str = ""
+    selection_time: float | str = ""
     status: str = "ok"
     error: str = ""
 
@@ -67,4 +82,7 @@ NUMERIC_COLUMNS = [
     "generator_fit_time",
     "sample_time",
     "classifier_time",
+    "label_fidelity",
+    "acceptance_rate",
+    "selection_time",
 ]

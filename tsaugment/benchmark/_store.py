@@ -16,6 +16,7 @@ import os
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._schema import COLUMNS, NUMERIC_COLUMNS
@@ -75,6 +76,8 @@ class ResultsStore:
         frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
         frame = frame.drop_duplicates("key", keep="last").reset_index(drop=True)
         for column in NUMERIC_COLUMNS:
+            if column not in frame.columns:  # a file written before the column existed
+                frame[column] = np.nan
             frame[column] = pd.to_numeric(frame[column], errors="coerce")
         frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
         return frame
