@@ -4,6 +4,7 @@ The augmenters it knows are read off the generator classes (their ``benchmark_na
 and ``benchmark_budget``); :func:`register` adds one written outside the package.
 """
 
+from ._auto_report import auto_choices, auto_report, best_per_dataset, label_fidelity_table
 from ._grid import BACKENDS, Cell, run_benchmark, run_cell, synthetic_path
 from ._registry import (
     AUGMENTERS,
@@ -25,6 +26,10 @@ __all__ = [
     "BUDGETS",
     "CLASSIFIERS",
     "Cell",
+    "auto_choices",
+    "auto_report",
+    "best_per_dataset",
+    "label_fidelity_table",
     "ResultsStore",
     "make_augmenter",
     "make_classifier",

@@ -1,0 +1,226 @@
+"""Per-data-set tables for the automatic choice and for label fidelity.
+
+The main report (``_report.py``) compares augmenters over data sets; these tables say,
+for each data set, what ``auto`` chose on every seed and what it gained over the
+baseline of the same seed (paired), which single augmenter gained most there, and how
+faithful to their labels every augmenter's synthetic series were.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["auto_choices", "best_per_dataset", "label_fidelity_table", "auto_report"]
+
+
+def _ok(results: pd.DataFrame) -> pd.DataFrame:
+    frame = results[results["status"] == "ok"].copy()
+    frame["accuracy"] = pd.to_numeric(frame["accuracy"], errors="coerce")
+    return frame
+
+
+def _paired_gains(results: pd.DataFrame, augmenter: str, metric: str) -> pd.DataFrame:
+    """Rows ``dataset, classifier, seed, gain``: augmenter minus baseline of the same seed."""
+    frame = _ok(results)
+    keys = ["dataset", "classifier", "seed"]
+    base = frame[frame["augmenter"] == "none"].set_index(keys)[metric]
+    aug = frame[frame["augmenter"] == augmenter].set_index(keys)[metric]
+    both = pd.concat({"aug": aug, "base": base}, axis=1, join="inner").dropna()
+    both["gain"] = both["aug"] - both["base"]
+    return both.reset_index()
+
+
+def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """Student-t interval of the mean (NaN with fewer than two values)."""
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    sem = stats.sem(values)
+    if sem == 0:
+        return float(values.mean()), float(values.mean())
+    low, high = stats.t.interval(confidence, len(values) - 1, loc=values.mean(), scale=sem)
+    return float(low), float(high)
+
+
+def _summarise_gain(gains: pd.Series, confidence: float) -> dict:
+    values = gains.to_numpy(dtype=float)
+    low, high = _interval(values, confidence)
+    return {
+        "gain": float(values.mean()),
+        "ci_low": low,
+        "ci_high": high,
+        "wins": int((values > 0).sum()),
+        "ties": int((values == 0).sum()),
+        "losses": int((values < 0).sum()),
+        "n_seeds": len(values),
+    }
+
+
+def auto_choices(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
+    """What ``auto`` chose per data set and seed, and its paired gain over the baseline.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Benchmark rows (``ResultsStore.read()``), with ``augmenter == "auto"`` rows
+        and their ``auto_choice`` and ``selection_time`` columns.
+    metric : str, default="accuracy"
+    confidence : float, default=0.95
+        Level of the Student-t interval of the mean gain over seeds.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per data set and classifier: ``choices`` (seed: choice),
+        ``gain`` (mean of auto minus baseline, paired by seed), ``ci_low``,
+        ``ci_high``, ``wins``/``ties``/``losses`` over seeds, ``n_seeds`` and
+        ``selection_s`` (mean seconds the choice added to a fit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tsaugment.benchmark import auto_choices
+    >>> rows = pd.DataFrame({
+    ...     "dataset": ["D"] * 4, "classifier": ["c"] * 4, "seed": [0, 0, 1, 1],
+    ...     "augmenter": ["none", "auto", "none", "auto"], "status": ["ok"] * 4,
+    ...     "accuracy": [0.75, 1.0, 0.75, 0.75],
+    ...     "auto_choice": ["", "jitter@1", "", "none@0"],
+    ...     "selection_time": [None, 3.0, None, 5.0]})
+    >>> auto_choices(rows)[["choices", "gain", "wins", "ties"]].to_dict("records")
+    [{'choices': '0: jitter@1, 1: none@0', 'gain': 0.125, 'wins': 1, 'ties': 1}]
+    """
+    frame = _ok(results)
+    auto = frame[frame["augmenter"] == "auto"]
+    if auto.empty:
+        return pd.DataFrame()
+    gains = _paired_gains(results, "auto", metric)
+    rows = []
+    for (dataset, classifier), part in auto.groupby(["dataset", "classifier"], sort=True):
+        part = part.sort_values("seed")
+        mine = gains[(gains["dataset"] == dataset) & (gains["classifier"] == classifier)]
+        rows.append(
+            {
+                "dataset": dataset,
+                "classifier": classifier,
+                "choices": ", ".join(
+                    f"{s}: {c}" for s, c in zip(part["seed"], part["auto_choice"])
+                ),
+                **_summarise_gain(mine["gain"], confidence),
+                "selection_s": float(pd.to_numeric(part["selection_time"]).mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def best_per_dataset(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
+    """The augmenter with the largest mean paired gain on each data set, and auto's.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+    metric : str, default="accuracy"
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per data set and classifier: ``best`` (an augmenter other than
+        ``auto``, or ``"none"`` when every one loses on average), ``best_gain``,
+        ``best_ci_low``, ``best_ci_high``, and ``auto_gain`` (NaN without auto).
+    """
+    frame = _ok(results)
+    names = [a for a in frame["augmenter"].unique() if a not in ("none", "auto")]
+    per = {a: _paired_gains(results, a, metric) for a in [*names, "auto"]}
+    rows = []
+    for (dataset, classifier), _ in frame.groupby(["dataset", "classifier"], sort=True):
+        best, best_summary = "none", {"gain": 0.0, "ci_low": np.nan, "ci_high": np.nan}
+        for name in names:
+            g = per[name]
+            g = g[(g["dataset"] == dataset) & (g["classifier"] == classifier)]["gain"]
+            if len(g):
+                summary = _summarise_gain(g, confidence)
+                if summary["gain"] > best_summary["gain"]:
+                    best, best_summary = name, summary
+        g = per["auto"]
+        g = g[(g["dataset"] == dataset) & (g["classifier"] == classifier)]["gain"]
+        rows.append(
+            {
+                "dataset": dataset,
+                "classifier": classifier,
+                "best": best,
+                "best_gain": best_summary["gain"],
+                "best_ci_low": best_summary["ci_low"],
+                "best_ci_high": best_summary["ci_high"],
+                "auto_gain": float(g.mean()) if len(g) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def label_fidelity_table(results) -> pd.DataFrame:
+    """Mean label fidelity of each augmenter's synthetic sets, per data set.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows with a ``label_fidelity`` column (NaN for cells without synthetic series).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Data sets (and classifier) as rows, augmenters as columns, mean over seeds.
+    """
+    frame = _ok(results)
+    frame["label_fidelity"] = pd.to_numeric(frame.get("label_fidelity"), errors="coerce")
+    frame = frame[frame["augmenter"] != "none"].dropna(subset=["label_fidelity"])
+    if frame.empty:
+        return pd.DataFrame()
+    return frame.pivot_table(
+        index=["dataset", "classifier"],
+        columns="augmenter",
+        values="label_fidelity",
+        aggfunc="mean",
+    )
+
+
+def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
+    """Markdown: auto's choices and gains, the best augmenter per data set, label fidelity.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+    metric : str, default="accuracy"
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    markdown : str
+    """
+    parts = []
+    choices = auto_choices(results, metric=metric, confidence=confidence)
+    if not choices.empty:
+        parts += [
+            f"## auto: choice per seed and paired {metric} gain over none "
+            f"({confidence:.0%} t-interval over seeds)",
+            "",
+            choices.to_markdown(index=False, floatfmt=".4f"),
+            "",
+        ]
+    best = best_per_dataset(results, metric=metric, confidence=confidence)
+    if not best.empty:
+        parts += [
+            f"## Best single augmenter per data set (mean paired {metric} gain)",
+            "",
+            best.to_markdown(index=False, floatfmt=".4f"),
+            "",
+        ]
+    fidelity = label_fidelity_table(results)
+    if not fidelity.empty:
+        parts += [
+            "## Label fidelity of the synthetic sets (share MiniRocket puts in their class)",
+            "",
+            fidelity.to_markdown(floatfmt=".3f"),
+            "",
+        ]
+    return "\n".join(parts)
