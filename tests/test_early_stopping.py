@@ -1,0 +1,78 @@
+"""Budgets in passes over the data, and the fidelity-stopped generator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+
+from tsaugment.early_stopping import FidelityStoppedGenerator, iterations_for_passes
+
+FITS: list = []
+
+
+class NoisyUntilTrained(BaseEstimator):
+    """Samples class means plus noise that shrinks as n_iter grows (records every fit)."""
+
+    def __init__(self, n_iter=100, batch_size=4, random_state=None):
+        self.n_iter = n_iter
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        FITS.append((self.n_iter, len(X)))
+        self.means_ = {c: X[y == c].mean(axis=0) for c in np.unique(y)}
+        self.rng_ = np.random.default_rng(self.random_state)
+        return self
+
+    def sample(self, n_samples=1, *, y=None):
+        scale = 400.0 / self.n_iter
+        X = np.stack([self.means_[c] + self.rng_.normal(0, scale, self.means_[c].shape) for c in y])
+        return X, np.asarray(y)
+
+    def transform(self, X, y=None):
+        return X
+
+
+def data(n=12, length=6):
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 0.3, (n, 1, length)), rng.normal(3, 0.3, (n, 1, length))])
+    return X, np.repeat(np.array(["a", "b"]), n)
+
+
+def test_iterations_for_passes():
+    assert iterations_for_passes(10, 30, 128) == 10
+    assert iterations_for_passes(1, 100, 32) == 4
+    for bad in [(0, 10, 4), (1, 0, 4), (1, 10, 0), (True, 10, 4)]:
+        with pytest.raises(ValueError):
+            iterations_for_passes(*bad)
+
+
+def test_stops_when_fidelity_stops_improving_and_refits_on_all():
+    FITS.clear()
+    X, y = data()
+    gen = FidelityStoppedGenerator(
+        NoisyUntilTrained(), min_passes=1, max_passes=1024, random_state=0
+    ).fit(X, y)
+    scores = gen.budget_scores_
+    passes = sorted(scores)
+    assert passes[0] == 1 and all(b == 2 * a for a, b in zip(passes, passes[1:]))
+    assert passes[-1] < 1024  # stopped early
+    assert scores[passes[-1]] <= scores[gen.best_passes_] == max(scores.values())
+    # the fits on the training part hold out 6 of 24 series; the refit uses all 24
+    assert all(n == 18 for _, n in FITS[:-1]) and FITS[-1][1] == 24
+    # the budget is converted from passes: 18 series in batches of 4 -> 5 steps a pass
+    assert FITS[0][0] == 5 and FITS[-1][0] == iterations_for_passes(gen.best_passes_, 24, 4)
+    assert gen.sample(3, y=["a", "b", "b"])[0].shape == (3, 1, 6)
+
+
+def test_needs_labels_and_a_budget_parameter():
+    X, y = data()
+    with pytest.raises(ValueError, match="labels"):
+        FidelityStoppedGenerator(NoisyUntilTrained()).fit(X, None)
+    from tsaugment import JitterAugmenter
+
+    with pytest.raises(ValueError, match="neither n_iter nor n_epochs"):
+        FidelityStoppedGenerator(JitterAugmenter()).fit(X, y)
+    with pytest.raises(ValueError, match="min_passes"):
+        FidelityStoppedGenerator(NoisyUntilTrained(), min_passes=5, max_passes=2).fit(X, y)
