@@ -169,19 +169,22 @@ def label_fidelity_table(results) -> pd.DataFrame:
     Returns
     -------
     table : pandas.DataFrame
-        Data sets (and classifier) as rows, augmenters as columns, mean over seeds.
+        Columns ``dataset``, ``classifier``, then one per augmenter: the mean over
+        seeds (``auto``: of the sets it chose; NaN where it chose none).
     """
     frame = _ok(results)
     frame["label_fidelity"] = pd.to_numeric(frame.get("label_fidelity"), errors="coerce")
     frame = frame[frame["augmenter"] != "none"].dropna(subset=["label_fidelity"])
     if frame.empty:
         return pd.DataFrame()
-    return frame.pivot_table(
+    table = frame.pivot_table(
         index=["dataset", "classifier"],
         columns="augmenter",
         values="label_fidelity",
         aggfunc="mean",
     )
+    table.columns.name = None
+    return table.reset_index()
 
 
 def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
@@ -220,7 +223,25 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
         parts += [
             "## Label fidelity of the synthetic sets (share MiniRocket puts in their class)",
             "",
-            fidelity.to_markdown(floatfmt=".3f"),
+            fidelity.to_markdown(index=False, floatfmt=".3f"),
+            "",
+        ]
+    frame = _ok(results)
+    filtered = frame[frame["augmenter"].str.endswith("+label")].copy()
+    if not filtered.empty:
+        for column in ("acceptance_rate", "n_synthetic", "n_train"):
+            filtered[column] = pd.to_numeric(filtered[column], errors="coerce")
+        table = (
+            filtered.groupby(["dataset", "classifier", "augmenter"])[
+                ["acceptance_rate", "n_synthetic", "n_train"]
+            ]
+            .mean()
+            .reset_index()
+        )
+        parts += [
+            "## Label filter: accepted / drawn, and synthetic series kept (mean over seeds)",
+            "",
+            table.to_markdown(index=False, floatfmt=".3f"),
             "",
         ]
     return "\n".join(parts)
