@@ -109,3 +109,31 @@ def test_bad_parameters():
 def test_default_candidates():
     cands = default_candidates()
     assert cands[0] is None and len(cands) == 6
+
+
+class AlternatingScorer:
+    """No augmentation scores 0.5 on every fold; augmented fits 0.9, 0.2, 0.9, ..."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, estimator, X, y):
+        if not hasattr(estimator, "generator"):
+            return 0.5
+        self.calls += 1
+        return 0.9 if self.calls % 2 else 0.2
+
+
+def test_one_standard_error_rule_keeps_none_for_a_noisy_gain():
+    X, y = data()
+    params = dict(candidates=[JitterAugmenter()], ratios=(1.0,), cv=3, random_state=0)
+    # per-fold gains 0.4, -0.3, 0.4: mean 0.167 < one standard error 0.233
+    se = AutoAugmentedClassifier(knn(), scoring=AlternatingScorer(), **params).fit(X, y)
+    res = se.cv_results_
+    assert res["mean_gain_over_none"][1] == pytest.approx(0.5 / 3)
+    assert res["se_gain_over_none"][1] == pytest.approx(np.std([0.4, -0.3, 0.4], ddof=1) / 3**0.5)
+    assert se.best_index_ == 0
+    best_mean = AutoAugmentedClassifier(
+        knn(), scoring=AlternatingScorer(), min_gain=0.0, **params
+    ).fit(X, y)
+    assert best_mean.best_index_ == 1 and best_mean.best_ratio_ == 1.0
