@@ -76,7 +76,8 @@ def _add_benchmark(sub):
         "--augmenters",
         nargs="+",
         default=["none", "jitter", "magnitude_warp", "window_warp", "vae"],
-        help=f"from: {', '.join(AUGMENTERS)}",
+        help=f"from: {', '.join(AUGMENTERS)}; also 'auto' (chosen per cell by "
+        "cross-validation) and NAME+label (NAME with the label filter)",
     )
     _add_import(p)
     p.add_argument(
