@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
-from tsaugment.early_stopping import FidelityStoppedGenerator, iterations_for_passes
+from tsaugment.early_stopping import FidelityBudgetSearch, iterations_for_passes
 
 FITS: list = []
 
@@ -48,10 +48,10 @@ def test_iterations_for_passes():
             iterations_for_passes(*bad)
 
 
-def test_stops_when_fidelity_stops_improving_and_refits_on_all():
+def test_stops_when_fidelity_stops_improving():
     FITS.clear()
     X, y = data()
-    gen = FidelityStoppedGenerator(
+    gen = FidelityBudgetSearch(
         NoisyUntilTrained(), min_passes=1, max_passes=1024, random_state=0
     ).fit(X, y)
     scores = gen.budget_scores_
@@ -59,20 +59,23 @@ def test_stops_when_fidelity_stops_improving_and_refits_on_all():
     assert passes[0] == 1 and all(b == 2 * a for a, b in zip(passes, passes[1:]))
     assert passes[-1] < 1024  # stopped early
     assert scores[passes[-1]] <= scores[gen.best_passes_] == max(scores.values())
-    # the fits on the training part hold out 6 of 24 series; the refit uses all 24
-    assert all(n == 18 for _, n in FITS[:-1]) and FITS[-1][1] == 24
-    # the budget is converted from passes: 18 series in batches of 4 -> 5 steps a pass
-    assert FITS[0][0] == 5 and FITS[-1][0] == iterations_for_passes(gen.best_passes_, 24, 4)
-    assert gen.sample(3, y=["a", "b", "b"])[0].shape == (3, 1, 6)
+    # the fits on the training part hold out 6 of 24 series
+    assert len(FITS) == len(passes) and all(n == 18 for _, n in FITS)
+    # the budget is converted from passes: 18 series in batches of 4 -> 5 steps a pass;
+    # the best budget is converted for all 24 series
+    assert FITS[0][0] == 5
+    best = gen.best_generator_
+    assert best.n_iter == iterations_for_passes(gen.best_passes_, 24, 4)
+    assert not hasattr(best, "means_")  # unfitted: Augmenter fits it on all series
 
 
 def test_needs_labels_and_a_budget_parameter():
     X, y = data()
     with pytest.raises(ValueError, match="labels"):
-        FidelityStoppedGenerator(NoisyUntilTrained()).fit(X, None)
+        FidelityBudgetSearch(NoisyUntilTrained()).fit(X, None)
     from tsaugment import JitterAugmenter
 
     with pytest.raises(ValueError, match="neither n_iter nor n_epochs"):
-        FidelityStoppedGenerator(JitterAugmenter()).fit(X, y)
+        FidelityBudgetSearch(JitterAugmenter()).fit(X, y)
     with pytest.raises(ValueError, match="min_passes"):
-        FidelityStoppedGenerator(NoisyUntilTrained(), min_passes=5, max_passes=2).fit(X, y)
+        FidelityBudgetSearch(NoisyUntilTrained(), min_passes=5, max_passes=2).fit(X, y)

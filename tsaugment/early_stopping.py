@@ -7,10 +7,11 @@ default and both outside the generators' training loops (which stay as published
 
 - :func:`iterations_for_passes`: optimiser steps that make ``n_passes`` passes over a
   training set of ``n_cases`` series in batches of ``batch_size``.
-- :class:`FidelityStoppedGenerator`: fits a generator at a growing budget (doubling
+- :class:`FidelityBudgetSearch`: fits a generator at a growing budget (doubling
   passes) on part of the training set and stops when the label fidelity of its samples,
-  judged by a classifier of the held-out real series, stops improving; the generator is
-  then refitted on all the series at the best budget. This is early stopping by budget
+  judged by a classifier of the held-out real series, stops improving; it hands back
+  the generator set to the best budget (``best_generator_``, unfitted), for
+  :class:`tsaugment.Augmenter` to fit on all the series. This is early stopping by budget
   (each budget is a fresh fit, at most about twice the cost of the last one), not inside
   one training run: the adversarial generators' loops have no hook for it.
 """
@@ -24,11 +25,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_X, check_y
 
-__all__ = ["FidelityStoppedGenerator", "iterations_for_passes"]
+__all__ = ["FidelityBudgetSearch", "iterations_for_passes"]
 
 
 def iterations_for_passes(n_passes, n_cases, batch_size) -> int:
@@ -62,8 +62,8 @@ def iterations_for_passes(n_passes, n_cases, batch_size) -> int:
     return max(1, math.ceil(n_passes * per_pass))
 
 
-class FidelityStoppedGenerator(BaseEstimator):
-    """A generator whose training budget is chosen by the label fidelity of its samples.
+class FidelityBudgetSearch(BaseEstimator):
+    """Choose a generator's training budget by the label fidelity of its samples.
 
     ``fit`` sets aside ``validation_size`` of the labelled series (stratified), fits a
     :class:`tsaugment.metrics.LabelFidelityClassifier` on them, and fits clones of
@@ -72,8 +72,9 @@ class FidelityStoppedGenerator(BaseEstimator):
     :func:`iterations_for_passes`), up to ``max_passes``. After each fit it draws as
     many series per class as the held-out split has, and scores the share the held-out
     classifier puts in their class. It stops after ``patience`` budgets without
-    improvement, then refits the generator on all the series at the best budget
-    (ties: the smaller budget).
+    improvement and keeps the best budget (ties: the smaller one), converted for all
+    the series, in ``best_generator_`` (unfitted: give it to
+    :class:`tsaugment.Augmenter` or :class:`tsaugment.AugmentedClassifier`).
 
     Parameters
     ----------
@@ -94,8 +95,9 @@ class FidelityStoppedGenerator(BaseEstimator):
 
     Attributes
     ----------
-    generator_ : tsaugment generator
-        Refitted on all the series at ``best_passes_``.
+    best_generator_ : tsaugment generator
+        An unfitted clone of ``generator`` whose ``n_iter`` or ``n_epochs`` makes
+        ``best_passes_`` passes over all the series given to ``fit``.
     best_passes_ : float
     budget_scores_ : dict
         Passes tried -> held-out label fidelity.
@@ -105,16 +107,16 @@ class FidelityStoppedGenerator(BaseEstimator):
     --------
     >>> import numpy as np
     >>> from tsaugment import LatentVAEAugmenter
-    >>> from tsaugment.early_stopping import FidelityStoppedGenerator
+    >>> from tsaugment.early_stopping import FidelityBudgetSearch
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(0, 1, (8, 1, 6)), rng.normal(3, 1, (8, 1, 6))])
     >>> y = np.repeat(["a", "b"], 8)
-    >>> gen = FidelityStoppedGenerator(LatentVAEAugmenter(device="cpu"), min_passes=1,
-    ...                                max_passes=2, random_state=0).fit(X, y)
-    >>> sorted(gen.budget_scores_)
+    >>> search = FidelityBudgetSearch(LatentVAEAugmenter(device="cpu"), min_passes=1,
+    ...                               max_passes=2, random_state=0).fit(X, y)
+    >>> sorted(search.budget_scores_)
     [1, 2]
-    >>> gen.sample(4, y=["a", "a", "b", "b"])[0].shape
-    (4, 1, 6)
+    >>> search.best_generator_.n_epochs == search.best_passes_
+    True
     """
 
     def __init__(
@@ -135,7 +137,8 @@ class FidelityStoppedGenerator(BaseEstimator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         from .generators import LatentVAEAugmenter
 
         return {
@@ -179,12 +182,12 @@ class FidelityStoppedGenerator(BaseEstimator):
 
         Returns
         -------
-        self : FidelityStoppedGenerator
+        self : FidelityBudgetSearch
         """
         from .metrics import LabelFidelityClassifier
 
         if y is None:
-            raise ValueError("FidelityStoppedGenerator needs labels y: it judges label fidelity.")
+            raise ValueError("FidelityBudgetSearch needs labels y: it judges label fidelity.")
         if not (0 < self.min_passes <= self.max_passes):
             raise ValueError(
                 f"need 0 < min_passes <= max_passes, got {self.min_passes!r}, {self.max_passes!r}."
@@ -217,39 +220,8 @@ class FidelityStoppedGenerator(BaseEstimator):
                     break
             passes *= 2
         self.best_passes_ = best
-        self.generator_ = self._with_budget(best, len(y), seed).fit(X, y)
+        self.best_generator_ = self._with_budget(best, len(y), seed)
         return self
 
-    def sample(self, n_samples=1, *, y=None):
-        """Draw from the generator refitted at the best budget (see its ``sample``).
-
-        Parameters
-        ----------
-        n_samples : int, default=1
-        y : label or array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_channels, n_timepoints)
-        y_new : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.generator_.sample(n_samples, y=y)
-
-    def transform(self, X, y=None):
-        """One synthetic variant per series, from the refitted generator.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-        y : array-like of shape (n_cases,), optional
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_cases, n_channels, n_timepoints)
-        """
-        check_is_fitted(self)
-        return self.generator_.transform(X, y)
-
     def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "generator_")
+        return hasattr(self, "best_generator_")

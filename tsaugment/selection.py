@@ -195,7 +195,8 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         from .classifiers import ResNetClassifier
         from .generators import JitterAugmenter
 

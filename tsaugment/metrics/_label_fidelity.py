@@ -85,7 +85,8 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     @classmethod
-    def _get_test_params(cls):
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"num_kernels": 84}
 
     def fit(self, X, y):

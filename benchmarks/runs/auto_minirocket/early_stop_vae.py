@@ -4,8 +4,11 @@
         benchmarks/runs/auto_minirocket/early_stop_vae.py --root <UCR folder> --output <csv>
 
 Per data set and seed: no augmentation; the VAE at 100 epochs (the benchmark's
-"small" budget); FidelityStoppedGenerator(VAE) with 10, 20, 40, ... epochs (at most
-160) chosen on a held-out quarter of the training split. Ratio 1, MiniRocket with
+"small" budget); the VAE at the epochs FidelityBudgetSearch chooses among 10, 20,
+40, ... (at most 160) on a held-out quarter of the training split, then fitted on all
+of it by the Augmenter. (The committed early_stop_vae.csv was made by the earlier
+form of this search, FidelityStoppedGenerator, which refitted the VAE itself with a
+seed of its own; the budgets chosen are the same rule.) Ratio 1, MiniRocket with
 2,000 kernels (the "small" budget's), accuracy on the test split, and the label
 fidelity of the synthetic set the classifier trained on.
 """
@@ -21,7 +24,7 @@ from sktime.classification.kernel_based import RocketClassifier
 from tsaugment import Augmenter, LatentVAEAugmenter
 from tsaugment.classifiers import SktimeClassifier
 from tsaugment.datasets import load_ucr
-from tsaugment.early_stopping import FidelityStoppedGenerator
+from tsaugment.early_stopping import FidelityBudgetSearch
 from tsaugment.metrics import label_fidelity
 
 DATASETS = ["GunPoint", "Coffee", "ArrowHead", "Beef", "ECG200", "Wine"]
@@ -44,8 +47,11 @@ with open(args.output, "w", newline="") as handle:
             variants = {
                 "none": None,
                 "vae_100": LatentVAEAugmenter(n_epochs=100, device="cpu"),
-                "vae_stopped": FidelityStoppedGenerator(
-                    LatentVAEAugmenter(device="cpu"), min_passes=10, max_passes=160
+                "vae_stopped": FidelityBudgetSearch(
+                    LatentVAEAugmenter(device="cpu"),
+                    min_passes=10,
+                    max_passes=160,
+                    random_state=seed,
                 ),
             }
             for variant, generator in variants.items():
@@ -56,13 +62,14 @@ with open(args.output, "w", newline="") as handle:
                 )
                 start = time.perf_counter()
                 X_fit, y_fit, fidelity, epochs = X, y, float("nan"), 0
+                if isinstance(generator, FidelityBudgetSearch):
+                    generator = generator.fit(X, y).best_generator_
                 if generator is not None:
                     aug = Augmenter(generator, ratio=1.0, random_state=seed)
                     X_fit, y_fit = aug.fit_resample(X, y)
                     n = len(X)
                     fidelity = label_fidelity(X, y, X_fit[n:], y_fit[n:], random_state=seed).score
-                    fitted = aug.generator_
-                    epochs = getattr(fitted, "best_passes_", None) or fitted.n_epochs
+                    epochs = aug.generator_.n_epochs
                 fit_s = time.perf_counter() - start
                 accuracy = accuracy_score(y_test, clf.fit(X_fit, y_fit).predict(X_test))
                 row = [name, seed, variant, f"{accuracy:.4f}", f"{fidelity:.3f}", epochs]
