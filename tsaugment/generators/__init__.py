@@ -14,6 +14,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "AAEGenerator": "._aae",
     "AvatarGenerator": "._avatar",
+    "DiffusionTSGenerator": "._diffusion_ts",
     "JitterAugmenter": "._classic",
     "LatentVAEAugmenter": "._vae",
     "MagnitudeWarpAugmenter": "._classic",

@@ -5,6 +5,7 @@ Nothing here knows about scikit-learn; the estimators in ``tsaugment.generators`
 """
 
 from ._aae import AdversarialAutoencoderNet
+from ._diffusion_ts import DiffusionTSNet, GaussianDiffusion
 from ._gru import GRU
 from ._init import WEIGHT_INITS, init_weights_, keras_init_, tensorflow_init_
 from ._native import NativeLibraryWarning
@@ -18,7 +19,9 @@ __all__ = [
     "CELLS",
     "AdversarialAutoencoderNet",
     "ConvVAE",
+    "DiffusionTSNet",
     "GRU",
+    "GaussianDiffusion",
     "LayerNormLSTM",
     "NativeLibraryWarning",
     "PosthocDiscriminator",
