@@ -88,8 +88,11 @@ def main(argv=None) -> None:
         fit_s = time.perf_counter() - start
         gen.save(model_path)
         losses = gen.history_["diffusion"]["loss"]
-        print(f"fit {fit_s:.0f} s; loss first 100 {np.mean(losses[:100]):.4f}, "
-              f"last 100 {np.mean(losses[-100:]):.4f}", flush=True)
+        print(
+            f"fit {fit_s:.0f} s; loss first 100 {np.mean(losses[:100]):.4f}, "
+            f"last 100 {np.mean(losses[-100:]):.4f}",
+            flush=True,
+        )
     for steps in args.sampling_steps:
         gen.set_params(sampling_steps=None if steps >= gen.n_diffusion_steps else steps)
         start = time.perf_counter()
