@@ -32,8 +32,13 @@ _EMA_POWER = 2 / 3  # ema_pytorch: decay warm-up 1 - (1 + step) ** -power
 
 
 def _benchmark_timepoints(settings) -> int:
-    """The network length used in the benchmark, whatever the budget."""
+    """Network length in the benchmark, whatever the budget (see ``max_timepoints``)."""
     return 64
+
+
+def _benchmark_sampling_steps(settings) -> int:
+    """Fast-sampler steps in the benchmark: 50 draws about 11 times faster than 500."""
+    return 50
 
 
 class _WeightAverage:
@@ -152,7 +157,7 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
     device : str, default="auto"
         ``"auto"`` picks CUDA when available.
     verbose : bool, default=False
-        Show a progress bar with the loss.
+        Show progress bars: training (with the loss) and the sampler's steps.
     random_state : int, RandomState instance or None, default=None
 
     Attributes
@@ -179,8 +184,13 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
 
     benchmark_name = "diffusion_ts"
     # n_iter = the budget's "iterations" (300 / 2,000 / 8,000: the paper's Stocks run
-    # has 10,000); UCR-length series are averaged down to 64 steps in every budget
-    benchmark_budget = {"n_iter": "iterations", "max_timepoints": _benchmark_timepoints}
+    # has 10,000); in every budget UCR-length series are averaged down to 64 steps and
+    # the fast sampler takes 50 steps
+    benchmark_budget = {
+        "n_iter": "iterations",
+        "max_timepoints": _benchmark_timepoints,
+        "sampling_steps": _benchmark_sampling_steps,
+    }
 
     def __init__(
         self,
@@ -383,6 +393,7 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
             eta=self.eta,
             guidance_scale=self.guidance_scale,
             generator=gen,
+            progress=self.verbose,
         )
 
     def _sample_scaled(self, n_samples, y_codes, rng) -> np.ndarray:

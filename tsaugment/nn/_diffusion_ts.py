@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
+from tqdm.auto import tqdm
 
 __all__ = ["DiffusionTSNet", "GaussianDiffusion", "cosine_beta_schedule"]
 
@@ -394,6 +395,7 @@ class GaussianDiffusion(nn.Module):
         eta=0.0,
         guidance_scale=0.0,
         generator=None,
+        progress=False,
     ):
         """Run the reverse process from step ``t_start`` (0-based) down to a clean series.
 
@@ -413,6 +415,8 @@ class GaussianDiffusion(nn.Module):
             Classifier-free guidance weight (see :meth:`predict_x0`).
         generator : torch.Generator or None
             Source of the sampler's noise.
+        progress : bool, default=False
+            Show a progress bar over the steps.
 
         Returns
         -------
@@ -428,7 +432,9 @@ class GaussianDiffusion(nn.Module):
             return torch.randn(z.shape, generator=generator, device=z.device, dtype=z.dtype)
 
         if sampling_steps is None or sampling_steps >= self.n_steps:
-            for k in range(t_start, -1, -1):
+            for k in tqdm(
+                range(t_start, -1, -1), desc="sampling", disable=not progress, leave=False
+            ):
                 tk = steps(k)
                 x0 = self.predict_x0(x, tk, labels, guidance_scale)
                 mean = self._at(self.post_coef_x0, tk) * x0 + self._at(self.post_coef_xt, tk) * x
@@ -438,7 +444,8 @@ class GaussianDiffusion(nn.Module):
             return x
         n = max(1, math.ceil(sampling_steps * (t_start + 1) / self.n_steps))
         times = np.linspace(-1, t_start, n + 1).astype(int)[::-1].tolist()
-        for k, k_next in zip(times[:-1], times[1:]):
+        pairs = list(zip(times[:-1], times[1:]))
+        for k, k_next in tqdm(pairs, desc="sampling", disable=not progress, leave=False):
             tk = steps(k)
             x0 = self.predict_x0(x, tk, labels, guidance_scale)
             if k_next < 0:
