@@ -15,10 +15,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .._training import as_tensor, run_phase
+from .._params import Integral, Interval, OddInt, Real
+from .._training import TorchEstimatorMixin, adam, as_tensor
 from ..base import BaseGenerator
 from ..nn._diffusion_ts import DiffusionTSNet, GaussianDiffusion
-from ._adversarial import _AdversarialMixin, _check_float, _check_int
 
 __all__ = ["DiffusionTSGenerator"]
 
@@ -68,7 +68,7 @@ class _WeightAverage:
         torch._foreach_lerp_(self.dst, self.src, 1 - decay)
 
 
-class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
+class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
     """Diffusion-TS: an interpretable diffusion model for time series.
 
     A Gaussian diffusion (cosine schedule, ``n_diffusion_steps`` steps) whose network
@@ -166,7 +166,8 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
         The diffusion with the averaged (EMA) weights; its ``net`` is the
         :class:`~tsaugment.nn.DiffusionTSNet`.
     history_ : dict
-        ``history_["diffusion"]``: ``"loss"`` and ``"lr"``, one float per step.
+        ``history_["diffusion"]``: ``"loss"`` and ``"lr"``, one float per step;
+        ``history_["phase_seconds"]["diffusion"]``: the training time.
     classes_ : ndarray or None
         Class labels when fitted with ``y``.
 
@@ -250,39 +251,39 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
         self.random_state = random_state
 
     # -- parameters and network ------------------------------------------------------
+    _parameter_constraints = {
+        "n_layers_enc": [Interval(Integral, 1)],
+        "n_layers_dec": [Interval(Integral, 1)],
+        "d_model": [Interval(Integral, 4)],
+        "n_heads": [Interval(Integral, 1)],
+        "mlp_hidden_times": [Interval(Integral, 1)],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "kernel_size": [OddInt(1), None],
+        "n_diffusion_steps": [Interval(Integral, 2)],
+        "sampling_steps": [Interval(Integral, 1), None],
+        "eta": [Interval(Real, 0)],
+        "fourier_weight": [Interval(Real, 0), None],
+        "n_iter": [Interval(Integral, 1)],
+        "batch_size": [Interval(Integral, 1)],
+        "grad_accumulation": [Interval(Integral, 1)],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "warmup_iter": [Interval(Integral, 0)],
+        "plateau_patience": [Interval(Integral, 0)],
+        "ema_decay": [Interval(Real, 0, 1)],
+        "ema_every": [Interval(Integral, 1)],
+        "p_uncond": [Interval(Real, 0, 1)],
+        "guidance_scale": [Interval(Real, 0)],
+        "max_timepoints": [Interval(Integral, 8), None],
+        "strength": [Interval(Real, 0, 1)],
+    }
+
     def _check_params(self) -> None:
-        for name in ("n_layers_enc", "n_layers_dec", "d_model", "n_heads", "mlp_hidden_times"):
-            _check_int(name, getattr(self, name), 1)
-        if self.d_model % self.n_heads:
+        super()._check_params()
+        if self.d_model % self.n_heads or self.d_model % 2:
             raise ValueError(
-                f"n_heads must divide d_model, got d_model={self.d_model}, n_heads={self.n_heads}."
+                f"{type(self).__name__}: d_model must be even and divisible by n_heads, "
+                f"got d_model={self.d_model}, n_heads={self.n_heads}."
             )
-        if self.d_model < 4 or self.d_model % 2:
-            raise ValueError(f"d_model must be an even int >= 4, got {self.d_model!r}.")
-        if self.max_timepoints is not None:
-            _check_int("max_timepoints", self.max_timepoints, 8)
-        if self.kernel_size is not None:
-            _check_int("kernel_size", self.kernel_size, 1)
-            if self.kernel_size % 2 == 0:
-                raise ValueError(f"kernel_size must be odd, got {self.kernel_size}.")
-        _check_int("n_diffusion_steps", self.n_diffusion_steps, 2)
-        if self.sampling_steps is not None:
-            _check_int("sampling_steps", self.sampling_steps, 1)
-        for name in ("n_iter", "batch_size", "grad_accumulation", "ema_every"):
-            _check_int(name, getattr(self, name), 1)
-        for name in ("warmup_iter", "plateau_patience"):
-            _check_int(name, getattr(self, name), 0)
-        _check_float("lr", self.lr, positive=True)
-        for name in ("eta", "guidance_scale"):
-            _check_float(name, getattr(self, name))
-        _check_float("fourier_weight", self.fourier_weight, allow_none=True)
-        for name in ("dropout", "ema_decay", "p_uncond", "strength"):
-            value = getattr(self, name)
-            _check_float(name, value)
-            if value > 1:
-                raise ValueError(f"{name} must be in [0, 1], got {value!r}.")
-        if self.dropout == 1:
-            raise ValueError("dropout must be < 1, got 1.")
 
     def _build_model(self) -> GaussianDiffusion:
         net = DiffusionTSNet(
@@ -304,12 +305,11 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
 
     # -- training --------------------------------------------------------------------
     def _optimizer(self, params) -> torch.optim.Adam:
-        """Adam with the authors' betas; the fused kernel where torch has it."""
-        params = list(params)
-        try:
-            return torch.optim.Adam(params, lr=_START_LR, betas=_ADAM_BETAS, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            return torch.optim.Adam(params, lr=_START_LR, betas=_ADAM_BETAS)
+        """The shared Adam (fused where available) with the authors' betas."""
+        opt = adam(params, _START_LR)
+        for group in opt.param_groups:
+            group["betas"] = _ADAM_BETAS
+        return opt
 
     def _fit_scaled(self, X, y_codes) -> None:
         n = self.n_timepoints_
@@ -332,7 +332,6 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
         X_t = self._to_model_grid(X_t)
         p_uncond = self.p_uncond if y_t is not None else 0.0
         params = list(model.parameters())
-        self.history_ = {}
 
         def step(it):
             idx = torch.cat(self._batch_indices(X_t.shape[0]))
@@ -353,7 +352,7 @@ class DiffusionTSGenerator(_AdversarialMixin, BaseGenerator):
             ema.update()
             return {"loss": value, "lr": lr}
 
-        run_phase(step, self.n_iter, phase="diffusion", history=self.history_, verbose=self.verbose)
+        self._run_phase(step, self.n_iter, "diffusion")
         self.model_ = average
 
     def _batch_indices(self, n_cases):
