@@ -221,3 +221,15 @@ def test_long_series_are_modelled_on_a_coarser_grid(tmp_path):
     assert out.shape == X.shape and np.isfinite(out).all()
     gen.save(tmp_path / "long.zip")
     assert DiffusionTSGenerator.load(tmp_path / "long.zip").sample(2)[0].shape == (2, 2, 40)
+
+
+def test_benchmark_entry_runs_ucr_length_series_at_the_smoke_budget():
+    from tsaugment.benchmark import make_augmenter, resolve_budget
+
+    gen = make_augmenter("diffusion_ts", resolve_budget("smoke"), 0)
+    assert (gen.max_timepoints, gen.sampling_steps) == (64, 50)
+    X = make_sines(10, seq_len=150, n_channels=1, random_state=0)
+    y = np.array(["a", "b"] * 5)
+    gen.set_params(device="cpu").fit(X, y)
+    X_new, y_new = gen.sample(4, y="b")
+    assert X_new.shape == (4, 1, 150) and list(y_new) == ["b"] * 4
