@@ -424,7 +424,8 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         return ((torch.cat(out).float().cpu().numpy() + 1) / 2).astype(np.float32)
 
     @classmethod
-    def _get_test_params(cls) -> dict:
+    def get_test_params(cls) -> dict:
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {
             "n_layers_enc": 1,
             "n_layers_dec": 1,
