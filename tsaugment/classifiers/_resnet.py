@@ -146,7 +146,9 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    Inputs are used as given (no scaling). The published results are on z-normalised
+    Adam keeps PyTorch's epsilon (1e-8; Keras: 1e-7); the layers keep PyTorch's
+    defaults too (see :class:`tsaugment.nn.TimeSeriesResNet`). Inputs are used as
+    given (no scaling). The published results are on z-normalised
     series (the UCR archive's, and the reference code z-normalises each series of the
     2018 archive); z-normalise each series first when your data are not.
 
