@@ -246,8 +246,12 @@ def summarise(args) -> None:
         )
     pd.set_option("display.width", 200)
     print(agg.round(3).to_string(index=False))
+    agg["share_of_published"] = agg["epochs"] / 1500  # an epoch's cost is fixed per set
     means = agg.groupby("setting", sort=False).agg(
-        accuracy=("accuracy", "mean"), seconds=("seconds", "sum"), datasets=("dataset", "count")
+        accuracy=("accuracy", "mean"),
+        seconds=("seconds", "sum"),
+        share_of_published=("share_of_published", "mean"),
+        datasets=("dataset", "count"),
     )
     print(means.round(3).to_string())
 
