@@ -263,7 +263,7 @@ def test_random_state_makes_the_whole_fit_reproducible():
 
 def test_fit_augmented_is_the_rule_of_augmented_classifier_and_seeds_baselines_alike():
     X, y = make_data(n_per_class=8)
-    resnet = ResNetClassifier(n_epochs=1, batch_size=8, device="cpu")
+    resnet = ResNetClassifier(n_epochs=1, batch_size=8, selection="validation", device="cpu")
     clf = AugmentedClassifier(JitterAugmenter(), resnet, ratio=1.0, random_state=3).fit(X, y)
     fit = fit_augmented(JitterAugmenter(), resnet, X, y, ratio=1.0, random_state=3)
     np.testing.assert_array_equal(clf.predict_proba(X), fit.classifier.predict_proba(X))

@@ -234,7 +234,7 @@ def test_save_load_keeps_predictions(tmp_path):
     [
         ({"n_epochs": 0}, "n_epochs"),
         ({"batch_size": 1.5}, "batch_size"),
-        ({"batch_size": "big"}, "batch_size must be 'auto'"),
+        ({"batch_size": "big"}, "batch_size must be one of \\['auto'\\]"),
         ({"lr": -1}, "lr"),
         ({"lr": float("nan")}, "lr"),
         ({"selection": "val"}, "selection must be one of"),

@@ -512,8 +512,8 @@ def fit_augmented(
     >>> X, y = load_ucr("GunPoint", split="train")
     >>> fit = fit_augmented(JitterAugmenter(), ResNetClassifier(n_epochs=1), X[:20], y[:20],
     ...                     ratio=1.0, random_state=0)
-    >>> fit.n_train, int(fit.n_synthetic.sum())
-    (16, 16)
+    >>> fit.n_train, int(fit.n_synthetic.sum())  # nothing held out at the default selection
+    (20, 20)
     """
     X = check_X(X)
     y = check_y(y, X.shape[0])
