@@ -247,6 +247,7 @@ def summarise(args) -> None:
     pd.set_option("display.width", 200)
     print(agg.round(3).to_string(index=False))
     agg["share_of_published"] = agg["epochs"] / 1500  # an epoch's cost is fixed per set
+    print(markdown_table(table, args))
     means = agg.groupby("setting", sort=False).agg(
         accuracy=("accuracy", "mean"),
         seconds=("seconds", "sum"),
@@ -254,6 +255,52 @@ def summarise(args) -> None:
         datasets=("dataset", "count"),
     )
     print(means.round(3).to_string())
+
+
+def cell(values) -> str:
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return "–"
+    if len(values) == 1:
+        return f"{values[0]:.3f} (1)"
+    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f} ({len(values)})"
+
+
+def markdown_table(table: pd.DataFrame, args) -> str:
+    """Accuracy per setting and data set (mean ± sd over seeds, seed count), Markdown."""
+    names = list(dict.fromkeys(table["dataset"]))
+    lines = [
+        "| setting | " + " | ".join(names) + " | mean | epochs run (share of 1,500) |",
+        "|---" * (len(names) + 3) + "|",
+    ]
+    for setting, rows in table.groupby("setting", sort=False):
+        per_set = [rows.loc[rows["dataset"] == n, "accuracy"] for n in names]
+        complete = all(len(v) for v in per_set)
+        mean = f"{np.mean([v.mean() for v in per_set]):.3f}" if complete else "–"
+        epochs = rows["epochs_run"].mean()
+        lines.append(
+            f"| {setting} | "
+            + " | ".join(cell(v) for v in per_set)
+            + f" | {mean} | {epochs:.0f} ({epochs / 1500:.0%}) |"
+        )
+    if args.old_default:
+        old = pd.read_csv(args.old_default)
+        old = old[old["rule"] == "validation"]
+        per_set = [old.loc[old["dataset"] == n, "accuracy"] for n in names]
+        mean = np.mean([v.mean() for v in per_set])
+        lines.append(
+            "| old default | " + " | ".join(cell(v) for v in per_set) + f" | {mean:.3f} | |"
+        )
+    if args.reference:
+        ref = pd.read_csv(args.reference).drop_duplicates("dataset").set_index("dataset")
+        vals = [ref.loc[n, "accuracy_mean"] for n in names]
+        sds = [ref.loc[n, "accuracy_std"] for n in names]
+        lines.append(
+            "| published | "
+            + " | ".join(f"{v:.3f} ± {sd:.3f}" for v, sd in zip(vals, sds))
+            + f" | {np.mean(vals):.3f} | 1500 (100%) |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
