@@ -1,7 +1,8 @@
 """ResNetClassifier with its default settings on GunPoint: test accuracy and CPU fit time.
 
-Trains on the 50 training series (the validation split for early stopping is taken from
-them), tests on the 150 test series, over several seeds, and prints mean ± std.
+Trains on the 50 training series at the defaults (the published protocol: 1,500 epochs,
+weights of the lowest training loss; a few minutes per fit on one CPU core), tests on
+the 150 test series, over several seeds, and prints mean ± std.
 Published ResNet accuracy on GunPoint: about 0.99 (Wang et al. 2017; Fawaz et al. 2019).
 
 Usage::

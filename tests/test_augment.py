@@ -54,8 +54,8 @@ def minirocket():
     return RocketClassifier(rocket_transform="minirocket", num_kernels=84, random_state=0)
 
 
-def tiny_resnet():
-    return ResNetClassifier(n_epochs=2, device="cpu", random_state=0)
+def tiny_resnet(**params):
+    return ResNetClassifier(n_epochs=2, device="cpu", random_state=0, **params)
 
 
 # -- counts -----------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_augmented_classifier_in_sklearn_pipeline_never_generates_at_predict(gun
     assert CALLS == {"fit": 1, "sample": 1}
     fitted = pipe[-1]
     assert isinstance(fitted.classifier_, ResNetClassifier)
-    assert fitted.n_synthetic_.sum() == 10  # half of the 19 series not held out for validation
+    assert fitted.n_synthetic_.sum() == 12  # half of the 24: training-loss selection holds none out
     pred = pipe.predict(X_test)
     proba = pipe.predict_proba(X_test)
     pipe.score(X_test, y_test)
@@ -178,7 +178,8 @@ class RecordingJitter(JitterAugmenter):
 def test_augmented_classifier_holds_resnet_validation_out_before_augmenting(gunpoint):
     X, y, _, _ = gunpoint
     RecordingJitter.fitted_on.clear()
-    clf = AugmentedClassifier(RecordingJitter(), tiny_resnet(), ratio=1.0, random_state=0)
+    resnet = tiny_resnet(selection="validation")
+    clf = AugmentedClassifier(RecordingJitter(), resnet, ratio=1.0, random_state=0)
     clf.fit(X, y)
     assert clf.classifier_.monitor_ == "validation"
     assert clf.n_synthetic_.sum() == 19  # 24 originals, 5 of them held out for validation
@@ -188,12 +189,14 @@ def test_augmented_classifier_holds_resnet_validation_out_before_augmenting(gunp
     seen = {x.tobytes() for x in generator_saw}
     assert not any(x.tobytes() in seen for x in X_val)  # the generator never saw them
     assert hold_out_validation(minirocket(), X, y)[2] == {}  # no split of its own
+    # the default selects on the training loss: nothing is held out, all is augmented
+    assert hold_out_validation(tiny_resnet(), X, y)[2] == {}
 
 
 def test_validation_hold_out_leaves_a_generator_two_series_per_class():
     X = np.random.default_rng(0).normal(size=(20, 1, 8))
     y = np.array(["a"] * 2 + ["b"] * 2 + ["c"] * 16)
-    resnet = ResNetClassifier(random_state=0)
+    resnet = ResNetClassifier(selection="validation", random_state=0)
     _, y_kept, params = hold_out_validation(resnet, X, y, min_kept_per_class=2)
     counts = dict(zip(*np.unique(y_kept, return_counts=True)))
     assert counts["a"] == 2 and counts["b"] == 2  # not split: too few to lose one
@@ -260,7 +263,7 @@ def test_random_state_makes_the_whole_fit_reproducible():
 
 def test_fit_augmented_is_the_rule_of_augmented_classifier_and_seeds_baselines_alike():
     X, y = make_data(n_per_class=8)
-    resnet = ResNetClassifier(n_epochs=1, batch_size=8, device="cpu")
+    resnet = ResNetClassifier(n_epochs=1, batch_size=8, selection="validation", device="cpu")
     clf = AugmentedClassifier(JitterAugmenter(), resnet, ratio=1.0, random_state=3).fit(X, y)
     fit = fit_augmented(JitterAugmenter(), resnet, X, y, ratio=1.0, random_state=3)
     np.testing.assert_array_equal(clf.predict_proba(X), fit.classifier.predict_proba(X))

@@ -356,7 +356,8 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
 
     A classifier that picks its weights on a validation split of its training data
     (one with ``validation_split(y)`` and ``fit(X, y, validation_data=...)``, such as
-    :class:`tsaugment.ResNetClassifier`) must not find synthetic variants of its
+    :class:`tsaugment.ResNetClassifier` with ``selection="validation"``; at its
+    default it holds nothing out) must not find synthetic variants of its
     validation series among its training series: the validation loss would then be a
     training loss. So the split is made on the originals, the generator is fitted on
     the rest, and the held-out originals are passed to ``fit``. Baseline and
@@ -394,7 +395,8 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     >>> from tsaugment.augment import hold_out_validation
     >>> from tsaugment.datasets import load_ucr
     >>> X, y = load_ucr("GunPoint", split="train")
-    >>> X_train, y_train, params = hold_out_validation(ResNetClassifier(random_state=0), X, y)
+    >>> resnet = ResNetClassifier(selection="validation", random_state=0)
+    >>> X_train, y_train, params = hold_out_validation(resnet, X, y)
     >>> X_train.shape, params["validation_data"][0].shape
     ((40, 1, 150), (10, 1, 150))
     """
@@ -510,8 +512,8 @@ def fit_augmented(
     >>> X, y = load_ucr("GunPoint", split="train")
     >>> fit = fit_augmented(JitterAugmenter(), ResNetClassifier(n_epochs=1), X[:20], y[:20],
     ...                     ratio=1.0, random_state=0)
-    >>> fit.n_train, int(fit.n_synthetic.sum())
-    (16, 16)
+    >>> fit.n_train, int(fit.n_synthetic.sum())  # nothing held out at the default selection
+    (20, 20)
     """
     X = check_X(X)
     y = check_y(y, X.shape[0])

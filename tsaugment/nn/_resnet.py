@@ -8,6 +8,10 @@ shortcut is a 1x1 convolution plus batch norm when the number of filters changes
 batch norm otherwise (as in the authors' Keras code and in Fawaz et al. 2019). Global
 average pooling over time and a linear layer give the class logits (softmax is applied
 by the loss and by ``predict_proba``, not in the module).
+
+Layers keep PyTorch's defaults where the Keras reference differs: batch norm momentum
+0.1 and epsilon 1e-5 (Keras: 0.99, i.e. 0.01 in PyTorch's convention, and 1e-3), and
+PyTorch's initialisation of convolutions and the linear layer (Keras: Glorot uniform).
 """
 
 from __future__ import annotations
