@@ -56,25 +56,27 @@ def test_store_appends_skips_torn_rows_and_keeps_last_per_key(tmp_path):
     assert frame.set_index("key").loc["A|none|knn|seed=0", "accuracy"] == 0.6
 
 
-def test_summary_pairs_gains_by_seed_and_counts_wins_ties_losses():
+def test_summary_pairs_gains_by_seed_and_lets_the_seeds_decide_wins_and_losses():
     rows = []
-    for seed in (0, 1):
+    for seed in (0, 1, 2):
         rows += [
-            _row("A", "none", seed, 0.80),
-            _row("A", "jitter", seed, 0.90),  # win on A
+            _row("A", "none", seed, 0.80 + 0.05 * seed),
+            _row("A", "jitter", seed, 0.89 + 0.05 * seed + 0.01 * (seed == 1)),  # win on A
             _row("B", "none", seed, 0.70),
-            _row("B", "jitter", seed, 0.702),  # tie on B
+            _row("B", "jitter", seed, [0.75, 0.68, 0.70][seed]),  # +0.05 once: a tie
             _row("C", "none", seed, 0.60),
-            _row("C", "jitter", seed, 0.50 + 0.02 * seed),  # loss on C
+            _row("C", "jitter", seed, 0.50 + 0.01 * seed),  # loss on C
         ]
     tables = summarise(pd.DataFrame(rows))
     wtl = tables["wtl"].set_index("augmenter").loc["jitter"]
     assert (wtl["wins"], wtl["ties"], wtl["losses"]) == (1, 1, 1)
-    assert wtl["mean_gain"] == pytest.approx((0.10 + 0.002 - 0.09) / 3)
+    assert wtl["mean_gain"] == pytest.approx((0.28 / 3 + 0.01 - 0.09) / 3)
+    verdicts = tables["gain"].set_index("dataset")["verdict"]
+    assert verdicts.to_dict() == {"A": "win", "B": "tie", "C": "loss"}
     ranks = tables["ranks"].set_index("augmenter")["avg_rank"]
     assert ranks["none"] == pytest.approx((2 + 2 + 1) / 3)
     acc = tables["accuracy"].set_index(["dataset", "augmenter"])
-    assert acc.loc[("C", "jitter"), "std"] == pytest.approx(0.01)
+    assert acc.loc[("C", "jitter"), "std"] == pytest.approx(np.std([0.50, 0.51, 0.52]))
 
 
 def test_ranks_use_only_data_sets_where_every_augmenter_has_a_result(tmp_path):
@@ -109,6 +111,11 @@ def test_ranks_use_only_data_sets_where_every_augmenter_has_a_result(tmp_path):
 def test_nemenyi_critical_difference_matches_demsar():
     # Demsar (2006): k=4 methods on N=14 data sets, CD = 2.569 * sqrt(4*5/(6*14)) = 1.25
     assert nemenyi_cd(4, 14) == pytest.approx(1.2536, abs=1e-3)
+    # q_alpha / sqrt(2) of Demsar's table 5 (k = 2..10), now from the studentized range
+    table = [1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164]
+    for k, q in zip(range(2, 11), table):
+        assert nemenyi_cd(k, 6) / np.sqrt(k * (k + 1) / 36) == pytest.approx(q, abs=2e-3)
+    assert np.isfinite(nemenyi_cd(11, 37)) and nemenyi_cd(12, 37) > nemenyi_cd(11, 37)
 
 
 def test_report_writes_markdown_and_plots(tmp_path):
@@ -122,7 +129,9 @@ def test_report_writes_markdown_and_plots(tmp_path):
     assert "## Accuracy" in markdown and "jitter" in markdown
     assert (tmp_path / "report.md").read_text() == markdown
     assert (tmp_path / "gain_per_dataset.png").stat().st_size > 1000
-    assert (tmp_path / "ranks.png").stat().st_size > 1000
+    assert (tmp_path / "critical_difference.png").stat().st_size > 1000
+    for table in ("accuracy", "gain_per_dataset", "gains", "ranks", "friedman"):
+        assert len(pd.read_csv(tmp_path / f"{table}.csv")) > 0
 
 
 def test_report_command_merges_pieces_of_a_grid(tmp_path, capsys):

@@ -22,6 +22,7 @@ _SUMMARIES = {
     "report": "rebuild the report from results files",
     "generate": "fit a generator and write synthetic series to a file",
     "quality": "the TimeGAN protocol on Sines and Stocks",
+    "datasets": "fetch UCR data sets from the archive's site, or list them",
 }
 
 
@@ -84,7 +85,11 @@ def _add_benchmark(sub):
         "--classifiers", nargs="+", default=["rocket"], help=f"from: {', '.join(CLASSIFIERS)}"
     )
     p.add_argument(
-        "--seeds", nargs="+", type=int, default=[0, 1, 2], help="random seeds, one run each"
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=[0, 1, 2, 3, 4],
+        help="random seeds, one run each; baseline and augmented cells pair by seed",
     )
     p.add_argument("--ratio", type=float, default=1.0, help="synthetic series per original")
     p.add_argument(
@@ -132,7 +137,16 @@ def _add_benchmark(sub):
         "OUTPUT/synthetic and training every classifier on it",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_device_options(p)
     p.set_defaults(func=_cmd_benchmark)
+
+
+def _add_device_options(p) -> None:
+    devices = "auto, cpu, cuda or cuda:N; when omitted: each model's own (auto: CUDA if present)"
+    p.add_argument("--generator-device", help=f"device of the generators that take one ({devices})")
+    p.add_argument(
+        "--classifier-device", help=f"device of the classifiers that take one ({devices})"
+    )
 
 
 def _cmd_benchmark(args) -> int:
@@ -168,6 +182,8 @@ def _cmd_benchmark(args) -> int:
         reuse_synthetic=not args.no_reuse_synthetic,
         torch_threads=args.torch_threads or None,
         classifier_params=parse_settings(args.set or [], scoped=True),
+        generator_device=args.generator_device,
+        classifier_device=args.classifier_device,
         verbose=not args.quiet,
     )
     print(write_report(results, args.output))
@@ -193,7 +209,16 @@ def _add_report(sub):
     p.add_argument(
         "--output", help="folder for the report; when omitted: the first results file's folder"
     )
-    p.add_argument("--tie", type=float, default=0.005, help="half-width of the tie band (accuracy)")
+    p.add_argument(
+        "--reference",
+        help="CSV of published accuracies (columns dataset, accuracy, optional std): the "
+        "baseline is printed beside it, flagged where more than 2 std (or 0.03) below",
+    )
+    p.add_argument(
+        "--protocol",
+        help="how the classifiers were trained, for the report's first lines; when omitted: "
+        "at their default protocol in every budget, the rule of `tsaugment benchmark`",
+    )
     p.set_defaults(func=_cmd_report)
 
 
@@ -209,8 +234,29 @@ def _cmd_report(args) -> int:
     frames = [ResultsStore(path).read() for path in paths]
     results = pd.concat(frames, ignore_index=True).drop_duplicates("key", keep="last")
     output = args.output or paths[0].parent
-    print(write_report(results.reset_index(drop=True), output, tie=args.tie))
+    results = results.reset_index(drop=True)
+    protocol = {"protocol": args.protocol} if args.protocol else {}
+    print(write_report(results, output, reference=args.reference, **protocol))
+    if args.reference:
+        _print_reference(results, args.reference)
     return 0
+
+
+def _print_reference(results, reference) -> None:
+    from .benchmark import reference_check
+
+    check = reference_check(results, reference)
+    if check.empty:
+        print("no data set of the results is in the reference file.")
+        return
+    for clf, group in check.groupby("classifier"):
+        flagged = group[group["below"]]
+        names = ", ".join(flagged["dataset"]) or "none"
+        print(
+            f"{clf}: baseline {group['baseline'].mean():.4f} against reference "
+            f"{group['reference'].mean():.4f} over {len(group)} data sets; "
+            f"{len(flagged)} below the reference by more than 2 std (or 0.03): {names}"
+        )
 
 
 def _add_generate(sub):
@@ -443,11 +489,68 @@ def _import_modules(names) -> None:
         importlib.import_module(name)
 
 
+def _add_datasets(sub):
+    p = sub.add_parser(
+        "datasets",
+        help=_SUMMARIES["datasets"],
+        description="Fetch or list UCR/UEA data sets.",
+    )
+    commands = p.add_subparsers(
+        dest="datasets_command",
+        required=True,
+        metavar="ACTION",
+        help="download: fetch data sets into the data folder; list: what is there",
+    )
+    get = commands.add_parser(
+        "download",
+        help="download data sets into the data folder",
+        description=(
+            "Download UCR/UEA data sets (NAME_TRAIN.ts and NAME_TEST.ts) from "
+            "timeseriesclassification.com into ROOT/NAME, resuming an interrupted "
+            "transfer; a data set already there is left alone (--force fetches it "
+            "again). Use the folder afterwards with --root or $TSAUGMENT_DATA."
+        ),
+    )
+    get.add_argument("names", nargs="+", metavar="NAME", help="data set names, e.g. Beef")
+    get.add_argument(
+        "--root",
+        help="data folder; when omitted: $TSAUGMENT_DATA, else the platform's cache folder",
+    )
+    get.add_argument("--force", action="store_true", help="download again")
+    get.add_argument("--quiet", action="store_true", help="print only the folders")
+    get.set_defaults(func=_cmd_datasets_download)
+    show = commands.add_parser("list", help="data sets under the root and bundled with sktime")
+    show.add_argument("--root", help="data folder; when omitted: $TSAUGMENT_DATA")
+    show.set_defaults(func=_cmd_datasets_list)
+
+
+def _cmd_datasets_download(args) -> int:
+    from .datasets import default_data_dir, download_ucr
+
+    root = Path(args.root).expanduser() if args.root else default_data_dir()
+    for name in args.names:
+        folder = download_ucr(name, root=root, force=args.force, verbose=not args.quiet)
+        print(f"{name}: {folder}")
+    if not args.quiet:
+        print(f"read them with --root {root} or TSAUGMENT_DATA={root}")
+    return 0
+
+
+def _cmd_datasets_list(args) -> int:
+    from .datasets import list_ucr
+
+    available = list_ucr(args.root)
+    print("under the root:", " ".join(available["root"]) or "none")
+    print("bundled with sktime:", " ".join(available["sktime"]))
+    return 0
+
+
 _COMMANDS = {
     "benchmark": _add_benchmark,
     "report": _add_report,
     "generate": _add_generate,
     "quality": _add_quality,
+    "datasets": _add_datasets,
 }
 
 
@@ -497,7 +600,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, ImportError, FileNotFoundError) as err:
+    except (ValueError, ImportError, OSError) as err:  # OSError: files, the network
         print(f"tsaugment {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -30,6 +30,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
 from ..augment import fit_augmented
+from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
 from ._registry import (
     AUTO,
     check_names,
@@ -256,7 +257,14 @@ def _die_with_parent(parent_pid: int, interval: float = 0.5) -> None:
 
 
 def run_cell(
-    cell: Cell, root=None, torch_threads: int | None = 1, synthetic_dir=None, generators=()
+    cell: Cell,
+    root=None,
+    torch_threads: int | None = 1,
+    synthetic_dir=None,
+    generators=(),
+    *,
+    generator_device=None,
+    classifier_device=None,
 ) -> dict:
     """Run one cell and return its results row (errors are recorded, not raised).
 
@@ -277,6 +285,12 @@ def run_cell(
     generators : list of type, default=()
         Generator classes added with :func:`tsaugment.benchmark.register` in the
         process that made the cell (a worker process knows only the package's own).
+    generator_device, classifier_device : str, optional
+        Device ("auto", "cpu", "cuda", "cuda:N") given to the augmenter and to the
+        classifier when they take a ``device`` parameter (the torch ones); None keeps
+        their default ("auto": CUDA when present). A cell's key does not name its
+        devices: the same cell on another device is the same cell, though its score
+        may differ a little (other kernels).
 
     Returns
     -------
@@ -287,10 +301,12 @@ def run_cell(
         ("ok" or "error" with the message).
     """
     with fixed_torch_threads(torch_threads):
-        return _run_cell(cell, root, synthetic_dir, generators)
+        return _run_cell(cell, root, synthetic_dir, generators, generator_device, classifier_device)
 
 
-def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
+def _run_cell(
+    cell: Cell, root, synthetic_dir, generators, generator_device, classifier_device
+) -> dict:
     cell_fields = asdict(cell)
     del cell_fields["classifier_params"]  # in the key
     row = ResultRow(**cell_fields, key=cell.key)
@@ -300,8 +316,9 @@ def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
         X_test, y_test = _load_split(cell.dataset, root, "test")
-        classifier = make_classifier(
-            cell.classifier, cell.seed, params=dict(cell.classifier_params)
+        classifier = on_device(
+            make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params)),
+            classifier_device,
         )
         work = cell
         if cell.augmenter == AUTO:  # choose, then run the choice as its own cell would
@@ -312,7 +329,7 @@ def _run_cell(cell: Cell, root, synthetic_dir, generators) -> dict:
             row.auto_choice = f"{choice}@{ratio:g}"
             row.selection_time = round(selection_time, 3)
         fit = fit_augmented(
-            make_augmenter(work.augmenter, settings, cell.seed),
+            on_device(make_augmenter(work.augmenter, settings, cell.seed), generator_device),
             classifier,
             X_train,
             y_train,
@@ -437,7 +454,7 @@ def run_benchmark(
     *,
     augmenters=("none", "jitter"),
     classifiers=("rocket",),
-    seeds=(0, 1, 2),
+    seeds=(0, 1, 2, 3, 4),
     ratio=1.0,
     budget="small",
     root=None,
@@ -449,6 +466,8 @@ def run_benchmark(
     reuse_synthetic=True,
     torch_threads=1,
     classifier_params=None,
+    generator_device=None,
+    classifier_device=None,
     verbose=True,
 ):
     """Run the grid, appending each finished cell to ``output/results.csv``.
@@ -470,7 +489,10 @@ def run_benchmark(
     classifiers : list of str, default=("rocket",)
         Names from :data:`tsaugment.benchmark.CLASSIFIERS`. Each trains at its
         default protocol whatever the budget.
-    seeds : list of int, default=(0, 1, 2)
+    seeds : list of int, default=(0, 1, 2, 3, 4)
+        Five seeds by default: baseline and augmented cells pair by seed, and a win
+        or loss on a data set needs the seeds to agree (see
+        :func:`tsaugment.benchmark.seed_verdict`).
     ratio : float, default=1.0
         Synthetic series per original.
     budget : str or int, default="small"
@@ -512,6 +534,14 @@ def run_benchmark(
         Overrides of classifier parameters by classifier name, e.g.
         ``{"resnet": {"n_epochs": 2}}`` for a smoke run. They enter the cells' keys,
         so results of such runs never pass for the default classifier's.
+    generator_device, classifier_device : {"auto", "cpu", "cuda", "cuda:N"}, optional
+        Device of the augmenters and of the classifiers that take one (torch models),
+        on every backend; None keeps each estimator's default ("auto"). Several jobs
+        may share one GPU; with CUDA MPS running, their kernels run side by side (see
+        the README). ``"cpu"`` for the generators and ``"cuda"`` for the classifiers
+        uses both the CPU cores and the GPU of one machine. On Ray, a cell with a
+        CUDA device asks for ``1 / n_jobs`` of a GPU (Ray hides the GPUs from tasks
+        that ask for none, so ``"auto"`` means the CPU there).
     verbose : bool, default=True
         Progress bar over cells.
 
@@ -538,6 +568,12 @@ def run_benchmark(
         isinstance(torch_threads, bool) or not isinstance(torch_threads, int) or torch_threads < 1
     ):
         raise ValueError(f"torch_threads must be a positive int or None, got {torch_threads!r}.")
+    devices = {
+        "generator_device": check_device(generator_device, "generator_device"),
+        "classifier_device": check_device(classifier_device, "classifier_device"),
+    }
+    if backend == "joblib":  # local workers: a missing GPU is known now, not per cell
+        check_cuda_here(devices)
     _check_datasets(datasets, root)
     if "none" not in augmenters:
         augmenters = ["none", *augmenters]
@@ -558,7 +594,7 @@ def run_benchmark(
         desc="cells",
         unit="cell",
     )
-    for row in _execute(todo, root, n_jobs, backend, scheduler, threads, synthetic_dir):
+    for row in _execute(todo, root, n_jobs, backend, scheduler, threads, synthetic_dir, devices):
         store.append(row)
         bar.update(1)
         if row["status"] != "ok":
@@ -567,17 +603,18 @@ def run_benchmark(
     return store.read()
 
 
-def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir):
+def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir, devices=None):
     """Yield result rows as cells finish, on the chosen backend."""
+    devices = devices or {}
     if not cells:
         return
     if backend == "dask":
-        yield from _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir)
+        yield from _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir, devices)
     elif backend == "ray":
-        yield from _execute_ray(cells, root, scheduler, threads, synthetic_dir)
+        yield from _execute_ray(cells, root, n_jobs, scheduler, threads, synthetic_dir, devices)
     elif n_jobs == 1:
         for cell in cells:
-            yield run_cell(cell, root, threads, synthetic_dir)
+            yield run_cell(cell, root, threads, synthetic_dir, **devices)
     else:
         from joblib import Parallel, delayed, parallel_config
 
@@ -586,11 +623,11 @@ def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir):
             parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
         extra = registered_classes()
         yield from parallel(
-            delayed(run_cell)(c, root, threads, synthetic_dir, extra) for c in cells
+            delayed(run_cell)(c, root, threads, synthetic_dir, extra, **devices) for c in cells
         )
 
 
-def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
+def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir, devices):
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as err:
@@ -612,6 +649,7 @@ def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
             torch_threads=threads,
             synthetic_dir=synthetic_dir,
             generators=registered_classes(),
+            **devices,
             pure=False,
         )
         for future in as_completed(futures):
@@ -622,7 +660,7 @@ def _execute_dask(cells, root, n_jobs, scheduler, threads, synthetic_dir):
             cluster.close()
 
 
-def _execute_ray(cells, root, scheduler, threads, synthetic_dir):
+def _execute_ray(cells, root, n_jobs, scheduler, threads, synthetic_dir, devices):
     try:
         import ray
     except ImportError as err:
@@ -633,9 +671,9 @@ def _execute_ray(cells, root, scheduler, threads, synthetic_dir):
     if started:
         ray.init(address=scheduler, ignore_reinit_error=True, log_to_driver=False)
     try:
-        remote = ray.remote(run_cell)
+        remote = ray.remote(num_gpus=ray_gpu_share(devices, n_jobs))(run_cell)
         extra = registered_classes()
-        pending = [remote.remote(c, root, threads, synthetic_dir, extra) for c in cells]
+        pending = [remote.remote(c, root, threads, synthetic_dir, extra, **devices) for c in cells]
         while pending:
             finished, pending = ray.wait(pending, num_returns=1)
             yield ray.get(finished[0])

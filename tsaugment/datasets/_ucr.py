@@ -159,7 +159,7 @@ def _read(path: Path):
     return _read_tsv(path) if path.suffix == ".tsv" else _read_ts(path)
 
 
-def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
+def load_ucr(name, *, split=None, root=None, return_type="numpy3D", download=False):
     """Load a UCR/UEA classification data set.
 
     Looks for ``ROOT/NAME/NAME_TRAIN.tsv`` (the 2018 archive's layout, label first)
@@ -181,6 +181,12 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     return_type : {"numpy3D", "numpy2D"}, default="numpy3D"
         ``numpy3D``: ``(n_cases, n_channels, n_timepoints)``; ``numpy2D``:
         ``(n_cases, n_timepoints)``, univariate data sets only.
+    download : bool, default=False
+        When the name is not under the root (nor, without a ``root`` argument, in
+        sktime's bundle), fetch it from the archive's site into the root (default:
+        ``$TSAUGMENT_DATA``, else the platform's cache folder,
+        :func:`tsaugment.datasets.default_data_dir`) with
+        :func:`tsaugment.datasets.download_ucr`, then read it from there.
 
     Returns
     -------
@@ -209,6 +215,14 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
     if return_type not in _RETURN_TYPES:
         raise ValueError(f"return_type must be one of {_RETURN_TYPES}, got {return_type!r}.")
     root_path = _resolve_root(root)
+    if download and root_path is None:
+        from ._download import default_data_dir
+
+        root_path = default_data_dir()
+    if download and root is not None and _split_file(root_path / name, name, "train") is None:
+        from ._download import download_ucr
+
+        download_ucr(name, root=root_path)  # an explicit root gets it, not sktime's bundle
     if root is not None and _split_file(root_path / name, name, "train") is None:
         missing = "" if root_path.is_dir() else " (that folder does not exist)"
         raise ValueError(
@@ -226,6 +240,10 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D"):
         if _split_file(base / name, name, "train") is not None:
             folder = base / name
             break
+    if folder is None and download:
+        from ._download import download_ucr
+
+        folder = download_ucr(name, root=root_path)
     if folder is None:
         available = list_ucr(root_path)
         raise ValueError(
