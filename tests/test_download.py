@@ -169,3 +169,18 @@ def test_load_ucr_download_and_the_cli(archive, tmp_path, monkeypatch, capsys):
     assert "Toy" in capsys.readouterr().out
     assert main(["datasets", "download", "Nope", "--root", str(tmp_path / "other")]) == 2
     assert "no UCR data set named 'Nope'" in capsys.readouterr().err
+
+
+def test_load_ucr_without_a_root_reads_what_the_download_command_fetched(
+    archive, tmp_path, monkeypatch
+):
+    from tsaugment.datasets import _download
+
+    monkeypatch.setattr(_download, "ARCHIVE_URL", archive + "/{name}.zip")
+    monkeypatch.delenv("TSAUGMENT_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(ValueError, match="unknown data set 'Toy'"):
+        load_ucr("Toy")
+    download_ucr("Toy")  # into the platform cache folder
+    X, y = load_ucr("Toy", split="train")  # no root, no download: found in the cache
+    assert X.shape == (6, 1, 4) and list(y) == ["a"] * 3 + ["b"] * 3

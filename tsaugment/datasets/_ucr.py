@@ -164,8 +164,10 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D", download=Fal
 
     Looks for ``ROOT/NAME/NAME_TRAIN.tsv`` (the 2018 archive's layout, label first)
     or ``ROOT/NAME/NAME_TRAIN.ts`` (sktime's layout) under ``root``. Without a
-    ``root`` argument it looks under the environment variable ``TSAUGMENT_DATA``, then
-    falls back to the data sets bundled with sktime (GunPoint, ArrowHead,
+    ``root`` argument it looks under the environment variable ``TSAUGMENT_DATA``, then in
+    the folder that ``tsaugment datasets download`` fills
+    (:func:`tsaugment.datasets.default_data_dir`), then falls back to the data sets
+    bundled with sktime (GunPoint, ArrowHead,
     ItalyPowerDemand, BasicMotions, OSULeaf, ACSF1, ...), so it works offline. A
     ``root`` given as an argument is the only place searched: a data set missing
     there is an error, never silently replaced by sktime's copy.
@@ -233,8 +235,14 @@ def load_ucr(name, *, split=None, root=None, return_type="numpy3D", download=Fal
         )
     searched = []
     folder = None
-    for base in (root_path, _sktime_data_dir()):
-        if base is None:
+    # without a root argument, what `tsaugment datasets download` fetched is found too
+    cache = None
+    if root is None:
+        from ._download import default_data_dir
+
+        cache = default_data_dir()
+    for base in (root_path, cache, _sktime_data_dir()):
+        if base is None or str(base) in searched:
             continue
         searched.append(str(base))
         if _split_file(base / name, name, "train") is not None:
