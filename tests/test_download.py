@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tsaugment.cli import main
-from tsaugment.datasets import download_ucr, load_ucr
+from tsaugment.datasets import download_ucr, list_ucr, load_ucr
 
 
 def _ts_file(name: str, rows) -> str:
@@ -182,5 +182,6 @@ def test_load_ucr_without_a_root_reads_what_the_download_command_fetched(
     with pytest.raises(ValueError, match="unknown data set 'Toy'"):
         load_ucr("Toy")
     download_ucr("Toy")  # into the platform cache folder
+    assert "Toy" in list_ucr()["root"]
     X, y = load_ucr("Toy", split="train")  # no root, no download: found in the cache
     assert X.shape == (6, 1, 4) and list(y) == ["a"] * 3 + ["b"] * 3

@@ -55,11 +55,17 @@ def list_ucr(root=None) -> dict[str, list[str]]:
     Returns
     -------
     available : dict
-        ``{"root": [...], "sktime": [...]}``: names found under the root, and names
-        bundled with sktime (the offline fallback).
+        ``{"root": [...], "sktime": [...]}``: names found under the root (without a
+        ``root`` argument, also those ``tsaugment datasets download`` fetched), and
+        names bundled with sktime (the offline fallback).
     """
+    names = set(_names_in(_resolve_root(root)))
+    if root is None:
+        from ._download import default_data_dir
+
+        names |= set(_names_in(default_data_dir()))
     return {
-        "root": _names_in(_resolve_root(root)),
+        "root": sorted(names),
         "sktime": [n for n in _names_in(_sktime_data_dir()) if n in _sktime_classification()],
     }
 
