@@ -207,6 +207,7 @@ def test_devices_reach_the_estimators_that_take_one(tmp_path, monkeypatch):
         output=tmp_path,
         generator_device="cpu",
         classifier_device="cpu",
+        classifier_params={"resnet": {"n_epochs": 2}},  # budgets never shorten the ResNet
         verbose=False,
     )
     assert set(results["status"]) == {"ok"}
