@@ -13,6 +13,7 @@ from tsaugment.benchmark import (
     resolve_budget,
     run_benchmark,
     run_cell,
+    write_report,
 )
 
 
@@ -57,3 +58,4 @@ def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     read = ResultsStore(tmp_path / "results.csv").read()
     assert "label_fidelity" in read and "auto_choice" in read
     assert "Label fidelity" in auto_report(read)
+    assert "Label fidelity" in write_report(read, tmp_path / "report")  # in report.md too

@@ -57,6 +57,16 @@ def _summarise_gain(gains: pd.Series, confidence: float) -> dict:
     }
 
 
+def _markdown(table: pd.DataFrame, floatfmt: str) -> str:
+    """A table as Markdown, with '-' where a value cannot be given (NaN)."""
+    table = table.dropna(axis=1, how="all")  # e.g. auto's gain in a run without auto
+    return (
+        table.astype(object)
+        .where(table.notna(), None)
+        .to_markdown(index=False, floatfmt=floatfmt, missingval="-")
+    )
+
+
 def auto_choices(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
     """What ``auto`` chose per data set and seed, and its paired gain over the baseline.
 
@@ -207,7 +217,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
             f"## auto: choice per seed and paired {metric} gain over none "
             f"({confidence:.0%} t-interval over seeds)",
             "",
-            choices.to_markdown(index=False, floatfmt=".4f"),
+            _markdown(choices, ".4f"),
             "",
         ]
     best = best_per_dataset(results, metric=metric, confidence=confidence)
@@ -215,7 +225,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
         parts += [
             f"## Best single augmenter per data set (mean paired {metric} gain)",
             "",
-            best.to_markdown(index=False, floatfmt=".4f"),
+            _markdown(best, ".4f"),
             "",
         ]
     fidelity = label_fidelity_table(results)
@@ -223,7 +233,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
         parts += [
             "## Label fidelity of the synthetic sets (share MiniRocket puts in their class)",
             "",
-            fidelity.to_markdown(index=False, floatfmt=".3f"),
+            _markdown(fidelity, ".3f"),
             "",
         ]
     frame = _ok(results)
@@ -241,7 +251,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
         parts += [
             "## Label filter: accepted / drawn, and synthetic series kept (mean over seeds)",
             "",
-            table.to_markdown(index=False, floatfmt=".3f"),
+            _markdown(table, ".3f"),
             "",
         ]
     return "\n".join(parts)

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._auto_report import auto_report
 from ._plots import plot_critical_difference, plot_gain
 from ._reference import reference_check
 from ._stats import (
@@ -379,6 +380,9 @@ def write_report(
     if reference is not None:
         check = reference_check(results, reference, n_std=n_std, margin=margin)
         lines += _reference_markdown(check, n_std, margin)
+    per_dataset = auto_report(results, confidence=level)
+    if per_dataset:  # auto's choices, the best augmenter per data set, label fidelity
+        lines += [per_dataset.rstrip(), ""]
     if len(failed):
         lines += ["## Failed cells", ""]
         lines += [f"- `{k}`: {e}" for k, e in zip(failed["key"], failed["error"])]
