@@ -59,7 +59,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import Integral, Interval, Options, Real, validate_params
-from ._validation import check_X, check_y
+from ._validation import check_X, check_X_y, check_y
 from .classifiers import as_sklearn_classifier
 from .filtering import resolve_filter
 
@@ -400,8 +400,7 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     >>> X_train.shape, params["validation_data"][0].shape
     ((40, 1, 150), (10, 1, 150))
     """
-    X = check_X(X)
-    y = check_y(y, X.shape[0])
+    X, y = check_X_y(X, y)
     split = getattr(classifier, "validation_split", None)
     if split is None:
         return X, y, {}
@@ -515,8 +514,7 @@ def fit_augmented(
     >>> fit.n_train, int(fit.n_synthetic.sum())  # nothing held out at the default selection
     (20, 20)
     """
-    X = check_X(X)
-    y = check_y(y, X.shape[0])
+    X, y = check_X_y(X, y)
     rs = check_random_state(random_state)
     augmenter_seed = None
     classifier = clone(as_sklearn_classifier(classifier))

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_X, check_y
+from ._validation import check_X_y
 
 __all__ = ["LabelFilter", "UnfilledClassWarning"]
 
@@ -109,8 +109,7 @@ class LabelFilter(BaseEstimator):
         from .metrics import LabelFidelityClassifier
 
         self._check_params()
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         if self.classifier is None:
             classifier = LabelFidelityClassifier(random_state=self.random_state)
         else:
@@ -140,8 +139,7 @@ class LabelFilter(BaseEstimator):
         mask : ndarray of bool, shape (n_syn,)
         """
         check_is_fitted(self)
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         if self.threshold is None:
             return np.asarray(self.classifier_.predict(X)) == y
         proba = np.asarray(self.classifier_.predict_proba(X))

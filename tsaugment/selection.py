@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_X, check_y
+from ._validation import check_X, check_X_y
 from .augment import AugmentedClassifier, _seed_random_states
 from .classifiers import as_sklearn_classifier
 
@@ -264,8 +264,7 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self : AutoAugmentedClassifier
         """
         candidates, ratios = self._check_params()
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         _, class_counts = np.unique(y, return_counts=True)
         n_splits = min(self.cv, int(class_counts.min()))
         if n_splits < 2:
