@@ -562,7 +562,50 @@ def fit_augmented(
     return result
 
 
-class AugmentedClassifier(ClassifierMixin, BaseEstimator):
+class _DelegatingClassifierMixin:
+    """``predict`` and ``predict_proba`` of a meta-classifier that hands ``X`` to a fitted one.
+
+    The fitted classifier is the attribute named by ``_delegate`` (set in ``fit``);
+    the meta-classifier counts as fitted once it exists. Used by
+    :class:`AugmentedClassifier` and :class:`tsaugment.AutoAugmentedClassifier`.
+    """
+
+    _delegate = "classifier_"
+
+    def predict(self, X):
+        """Labels predicted by the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_cases,)
+        """
+        check_is_fitted(self)
+        return getattr(self, self._delegate).predict(check_X(X))
+
+    def predict_proba(self, X):
+        """Class probabilities from the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_cases, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return getattr(self, self._delegate).predict_proba(check_X(X))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, self._delegate)
+
+
+class AugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseEstimator):
     """A classifier trained on original plus synthetic series.
 
     ``fit`` augments the training data with an :class:`Augmenter` and fits the
@@ -686,35 +729,3 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.classifier_ = result.classifier
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
-
-    def predict(self, X):
-        """Labels predicted by the fitted classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_cases,)
-        """
-        check_is_fitted(self)
-        return self.classifier_.predict(check_X(X))
-
-    def predict_proba(self, X):
-        """Class probabilities from the fitted classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_cases, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classifier_.predict_proba(check_X(X))
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "classifier_")

@@ -19,8 +19,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_X, check_X_y
-from .augment import AugmentedClassifier, _seed_random_states
+from ._validation import check_X_y
+from .augment import AugmentedClassifier, _DelegatingClassifierMixin, _seed_random_states
 from .classifiers import as_sklearn_classifier
 
 __all__ = ["AutoAugmentedClassifier", "candidate_name", "default_candidates"]
@@ -70,7 +70,7 @@ def candidate_name(generator) -> str:
     return getattr(generator, "benchmark_name", None) or type(generator).__name__
 
 
-class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
+class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseEstimator):
     """A classifier that picks its augmentation (or none) by cross-validation.
 
     Every candidate generator at every ratio, and the plain classifier (candidate
@@ -160,6 +160,8 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
     >>> auto.cv_results_["ratio"].tolist(), auto.cv_results_["candidate"].tolist()
     ([0.0, 1.0], [0, 1])
     """
+
+    _delegate = "best_estimator_"  # predict and predict_proba use the refitted winner
 
     def __init__(
         self,
@@ -342,34 +344,3 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         if self.best_generator_ is None:
             return "none"
         return f"{candidate_name(self.best_generator_)}@{self.best_ratio_:g}"
-
-    def predict(self, X):
-        """Labels predicted by the refitted winner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_cases,)
-        """
-        check_is_fitted(self)
-        return self.best_estimator_.predict(check_X(X))
-
-    def predict_proba(self, X):
-        """Class probabilities from the refitted winner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_cases, n_classes)
-        """
-        check_is_fitted(self)
-        return self.best_estimator_.predict_proba(check_X(X))
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "best_estimator_")
