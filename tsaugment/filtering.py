@@ -106,16 +106,11 @@ class LabelFilter(BaseEstimator):
         -------
         self : LabelFilter
         """
-        from .metrics import LabelFidelityClassifier
+        from .metrics._label_fidelity import label_classifier
 
         self._check_params()
         X, y = check_X_y(X, y)
-        if self.classifier is None:
-            classifier = LabelFidelityClassifier(random_state=self.random_state)
-        else:
-            from .classifiers import as_sklearn_classifier
-
-            classifier = clone(as_sklearn_classifier(self.classifier))
+        classifier = label_classifier(self.classifier, self.random_state)
         if self.threshold is not None and not hasattr(classifier, "predict_proba"):
             raise ValueError(
                 f"threshold={self.threshold} needs a classifier with predict_proba; "

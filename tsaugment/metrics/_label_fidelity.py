@@ -19,12 +19,7 @@ from sklearn.linear_model import RidgeClassifierCV
 from sklearn.metrics import accuracy_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from .._validation import (
-    check_fitted_X,
-    check_same_layout,
-    check_X_y,
-    seed_from_random_state,
-)
+from .._validation import check_fitted_X, check_same_layout, check_X_y, seed_from_random_state
 
 __all__ = [
     "LabelFidelity",
@@ -207,12 +202,32 @@ def _check_sets(X_real, y_real, X_syn, y_syn):
     return X_real, y_real, X_syn, y_syn
 
 
-def _fitted(classifier, X, y, random_state):
+def label_classifier(classifier=None, random_state=None):
+    """The unfitted classifier of a label check: a clone of ``classifier``, or the default.
+
+    Shared by the label metrics here and :class:`tsaugment.filtering.LabelFilter`.
+
+    Parameters
+    ----------
+    classifier : scikit-learn or sktime classifier, optional
+        Cloned (an sktime one wrapped for scikit-learn). Default:
+        :class:`LabelFidelityClassifier`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default classifier.
+
+    Returns
+    -------
+    classifier : scikit-learn classifier
+    """
     if classifier is None:
-        return LabelFidelityClassifier(random_state=seed_from_random_state(random_state)).fit(X, y)
+        return LabelFidelityClassifier(random_state=random_state)
     from ..classifiers import as_sklearn_classifier
 
-    return clone(as_sklearn_classifier(classifier)).fit(X, y)
+    return clone(as_sklearn_classifier(classifier))
+
+
+def _fitted(classifier, X, y, random_state):
+    return label_classifier(classifier, random_state).fit(X, y)
 
 
 def label_fidelity(X_real, y_real, X_syn, y_syn, *, classifier=None, random_state=None):
