@@ -13,6 +13,8 @@ from .._validation import check_same_layout, check_X, seed_from_random_state
 
 __all__ = ["MetricResult", "ScoreWarning", "check_pair", "scale_pair", "repeat_runs"]
 
+CHECK_EVERY = 100  # the NaN guard reads a post-hoc loss this often (a device sync each time)
+
 
 class ScoreWarning(UserWarning):
     """A score was computed but does not mean what it seems to.
@@ -101,6 +103,21 @@ def check_training_params(n_iter, batch_size, lr, owner: str) -> tuple[int, int,
     lr = check_param("lr", lr, [Interval(Real, 0, None, closed="neither")], owner=owner)
     n_iter = check_positive_int(n_iter, "n_iter", owner)
     return n_iter, check_positive_int(batch_size, "batch_size", owner), float(lr)
+
+
+def posthoc_step(optimizer, loss, it: int, n_iter: int) -> dict:
+    """One optimiser step of a post-hoc network on ``loss``, as a ``run_phase`` step.
+
+    Returns ``{"loss": loss}`` (detached) every :data:`CHECK_EVERY` iterations and at
+    the last, for ``run_phase``'s NaN guard and history; ``{}`` otherwise, since
+    reading the loss syncs the device.
+    """
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    if (it + 1) % CHECK_EVERY == 0 or it + 1 == n_iter:
+        return {"loss": loss.detach()}
+    return {}
 
 
 def repeat_runs(
