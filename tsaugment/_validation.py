@@ -17,6 +17,7 @@ __all__ = [
     "check_X",
     "check_X_y",
     "check_fitted_X",
+    "check_pair",
     "check_y",
     "check_same_layout",
     "float_dtype_of",
@@ -287,6 +288,39 @@ def check_X_y(X, y, *, name: str = "X", y_name: str = "y", min_cases: int = 1):
     """
     X = check_X(X, name=name, min_cases=min_cases)
     return X, check_y(y, X.shape[0], name=y_name)
+
+
+def check_pair(X_real, X_synth, *, min_cases: int = 1, min_timepoints: int = 1, dtype=None):
+    """Validate a real and a synthetic panel that must share their layout.
+
+    Parameters
+    ----------
+    X_real : array-like of shape (n_real, n_channels, n_timepoints) or (n_real, n_timepoints)
+    X_synth : array-like of shape (n_synth, n_channels, n_timepoints) or (n_synth, n_timepoints)
+    min_cases, min_timepoints : int, default=1
+        As in :func:`check_X`, for each panel.
+    dtype : numpy dtype, optional
+        Return both panels as (new) arrays of this dtype; default: as :func:`check_X`
+        returns them.
+
+    Returns
+    -------
+    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsaugment._validation import check_pair
+    >>> real, synth = check_pair(np.zeros((3, 5)), np.ones((2, 5)), dtype=np.float64)
+    >>> real.shape, synth.shape
+    ((3, 1, 5), (2, 1, 5))
+    """
+    X_real = check_X(X_real, name="X_real", min_cases=min_cases, min_timepoints=min_timepoints)
+    X_synth = check_X(X_synth, name="X_synth", min_cases=min_cases, min_timepoints=min_timepoints)
+    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
+    if dtype is not None:
+        X_real, X_synth = X_real.astype(dtype), X_synth.astype(dtype)
+    return X_real, X_synth
 
 
 def check_fitted_X(estimator, X, **check_X_params) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._params import Integral, Interval, Real, check_param
 from .._scaling import ChannelMinMaxScaler
-from .._validation import check_same_layout, check_X, seed_from_random_state
+from .._validation import check_pair, seed_from_random_state
 
 __all__ = ["MetricResult", "ScoreWarning", "check_pair", "scale_pair", "repeat_runs"]
 
@@ -48,19 +48,6 @@ class MetricResult(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.mean:.4f} ± {self.std:.4f} (n_runs={len(self.scores)})"
-
-
-def check_pair(X_real, X_synth, *, min_cases: int = 1, min_timepoints: int = 1):
-    """Validate a real and a synthetic panel that must share their layout.
-
-    Returns
-    -------
-    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
-    """
-    X_real = check_X(X_real, name="X_real", min_cases=min_cases, min_timepoints=min_timepoints)
-    X_synth = check_X(X_synth, name="X_synth", min_cases=min_cases, min_timepoints=min_timepoints)
-    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
-    return X_real, X_synth
 
 
 def scale_pair(X_real: np.ndarray, X_synth: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray]:
