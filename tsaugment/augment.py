@@ -154,6 +154,22 @@ def _seed_random_states(estimator, rng) -> None:
         estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
 
 
+def _seed_classifier(classifier, random_state) -> int | None:
+    """Seed ``classifier`` as :func:`fit_augmented` does; return the augmenter's seed.
+
+    With ``random_state`` None nothing is seeded and None is returned. Otherwise the
+    augmenter's seed is drawn first (even when no generator will use it), then the
+    classifier's ``random_state`` parameters, so that a plain classifier seeded here
+    gets the same seeds as the classifier of an augmented fit with that random_state.
+    """
+    if random_state is None:
+        return None
+    rs = check_random_state(random_state)
+    augmenter_seed = int(rs.randint(np.iinfo(np.int32).max))
+    _seed_random_states(classifier, rs)
+    return augmenter_seed
+
+
 def _check_generator(generator) -> None:
     missing = [m for m in ("fit", "sample", "transform") if not hasattr(generator, m)]
     if missing:
@@ -515,12 +531,8 @@ def fit_augmented(
     (20, 20)
     """
     X, y = check_X_y(X, y)
-    rs = check_random_state(random_state)
-    augmenter_seed = None
     classifier = clone(as_sklearn_classifier(classifier))
-    if random_state is not None:
-        augmenter_seed = int(rs.randint(np.iinfo(np.int32).max))  # drawn even without one
-        _seed_random_states(classifier, rs)
+    augmenter_seed = _seed_classifier(classifier, random_state)
     X_own, y_own, fit_params = hold_out_validation(
         classifier, X, y, min_kept_per_class=getattr(generator, "_min_class_size", 1)
     )

@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_X_y
-from .augment import AugmentedClassifier, _DelegatingClassifierMixin, _seed_random_states
+from .augment import AugmentedClassifier, _DelegatingClassifierMixin, _seed_classifier
 from .classifiers import as_sklearn_classifier
 
 __all__ = ["AutoAugmentedClassifier", "candidate_name", "default_candidates"]
@@ -234,12 +234,9 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
     def _build(self, generator, ratio, seed):
         classifier = clone(as_sklearn_classifier(self.classifier))
         if generator is None:
-            if self.random_state is not None:
-                # the same classifier seeds as AugmentedClassifier(random_state=seed)
-                # gives its classifier, so candidates differ only by their data
-                rs = np.random.RandomState(seed)
-                rs.randint(np.iinfo(np.int32).max)
-                _seed_random_states(classifier, rs)
+            # the same classifier seeds as AugmentedClassifier(random_state=seed) gives
+            # its classifier, so candidates differ only by their data
+            _seed_classifier(classifier, None if self.random_state is None else seed)
             return classifier
         return AugmentedClassifier(
             generator,
