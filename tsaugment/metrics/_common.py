@@ -9,6 +9,7 @@ import numpy as np
 
 from .._params import Integral, Interval, Real, check_param
 from .._scaling import ChannelMinMaxScaler
+from .._training import optimizer_step
 from .._validation import check_pair, seed_from_random_state
 
 __all__ = ["MetricResult", "ScoreWarning", "check_pair", "scale_pair", "repeat_runs"]
@@ -99,9 +100,7 @@ def posthoc_step(optimizer, loss, it: int, n_iter: int) -> dict:
     the last, for ``run_phase``'s NaN guard and history; ``{}`` otherwise, since
     reading the loss syncs the device.
     """
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
+    optimizer_step(optimizer, loss)
     if (it + 1) % CHECK_EVERY == 0 or it + 1 == n_iter:
         return {"loss": loss.detach()}
     return {}
