@@ -28,7 +28,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 from .._params import Boolean, Integral, Interval, Options, Real, validate_params
-from .._training import TorchEstimatorMixin, as_tensor, run_phase
+from .._training import TorchEstimatorMixin, as_tensor, optimizer_step, run_phase
 from .._validation import (
     check_fitted_X,
     check_same_layout,
@@ -415,9 +415,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             for idx in self._batches(n_tr, order):
                 with autocast():
                     loss = loss_fn(model(X_tr[idx]).float(), y_tr[idx])
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
+                optimizer_step(optimizer, loss)
                 total += loss.detach() * len(idx)
             train_loss = float(total) / n_tr
             losses = {"loss": train_loss, "lr": lr, "seconds": time.perf_counter() - start}
