@@ -172,7 +172,7 @@ class FidelityBudgetSearch(BaseEstimator):
         return gen
 
     def fit(self, X, y):
-        """Choose the budget on a held-out split, then refit on all the series.
+        """Choose the budget on a held-out split; ``best_generator_`` gets it, unfitted.
 
         Parameters
         ----------
