@@ -35,6 +35,7 @@ __all__ = [
     "resolve_device",
     "seeded",
     "adam",
+    "optimizer_step",
     "random_batch",
     "chunked",
     "run_phase",
@@ -170,6 +171,13 @@ def chunked(
     Tensor of shape (n_cases, ...)
     """
     return torch.cat([fn(X[i : i + chunk]) for i in range(0, len(X), chunk)])
+
+
+def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    """One step of ``opt`` on ``loss`` (gradients of its parameters reset first)."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
 
 
 def set_requires_grad(modules, flag: bool) -> None:

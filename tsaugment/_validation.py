@@ -11,9 +11,13 @@ import numbers
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "check_X",
+    "check_X_y",
+    "check_fitted_X",
+    "check_pair",
     "check_y",
     "check_same_layout",
     "float_dtype_of",
@@ -256,6 +260,95 @@ def check_same_layout(X, X_ref_shape: tuple, *, name: str = "X", what: str = "fi
             f"{name} has series of length {X.shape[2]}, but length {n_timepoints} "
             f"was seen in {what}."
         )
+
+
+def check_X_y(X, y, *, name: str = "X", y_name: str = "y", min_cases: int = 1):
+    """Validate a labelled panel: :func:`check_X` on ``X``, then :func:`check_y` on ``y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+    y : array-like of shape (n_cases,)
+    name, y_name : str, default="X", "y"
+        Names used in error messages.
+    min_cases : int, default=1
+        Fewest series accepted.
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+    y : ndarray of shape (n_cases,)
+
+    Examples
+    --------
+    >>> from tsaugment._validation import check_X_y
+    >>> X, y = check_X_y([[1.0, 2.0], [3.0, 4.0]], ["a", "b"])
+    >>> X.shape, y.tolist()
+    ((2, 1, 2), ['a', 'b'])
+    """
+    X = check_X(X, name=name, min_cases=min_cases)
+    return X, check_y(y, X.shape[0], name=y_name)
+
+
+def check_pair(X_real, X_synth, *, min_cases: int = 1, min_timepoints: int = 1, dtype=None):
+    """Validate a real and a synthetic panel that must share their layout.
+
+    Parameters
+    ----------
+    X_real : array-like of shape (n_real, n_channels, n_timepoints) or (n_real, n_timepoints)
+    X_synth : array-like of shape (n_synth, n_channels, n_timepoints) or (n_synth, n_timepoints)
+    min_cases, min_timepoints : int, default=1
+        As in :func:`check_X`, for each panel.
+    dtype : numpy dtype, optional
+        Return both panels as (new) arrays of this dtype; default: as :func:`check_X`
+        returns them.
+
+    Returns
+    -------
+    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsaugment._validation import check_pair
+    >>> real, synth = check_pair(np.zeros((3, 5)), np.ones((2, 5)), dtype=np.float64)
+    >>> real.shape, synth.shape
+    ((3, 1, 5), (2, 1, 5))
+    """
+    X_real = check_X(X_real, name="X_real", min_cases=min_cases, min_timepoints=min_timepoints)
+    X_synth = check_X(X_synth, name="X_synth", min_cases=min_cases, min_timepoints=min_timepoints)
+    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
+    if dtype is not None:
+        X_real, X_synth = X_real.astype(dtype), X_synth.astype(dtype)
+    return X_real, X_synth
+
+
+def check_fitted_X(estimator, X, **check_X_params) -> np.ndarray:
+    """Validate ``X`` for a fitted estimator: fitted, a valid panel, ``fit``'s layout.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Fitted, with ``n_channels_`` and ``n_timepoints_`` learned in ``fit``.
+    X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+    **check_X_params
+        Passed to :func:`check_X`.
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        When ``estimator`` is not fitted.
+    ValueError
+        On invalid ``X`` or a channel count or length other than ``fit``'s.
+    """
+    check_is_fitted(estimator)
+    X = check_X(X, **check_X_params)
+    check_same_layout(X, (estimator.n_channels_, estimator.n_timepoints_))
+    return X
 
 
 def seed_from_random_state(random_state) -> int:

@@ -59,7 +59,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import Integral, Interval, Options, Real, validate_params
-from ._validation import check_X, check_y
+from ._validation import check_X, check_X_y, check_y
 from .classifiers import as_sklearn_classifier
 from .filtering import resolve_filter
 
@@ -152,6 +152,22 @@ def _seed_random_states(estimator, rng) -> None:
     keys = sorted(k for k in params if k == "random_state" or k.endswith("__random_state"))
     if keys:
         estimator.set_params(**{k: int(rng.randint(np.iinfo(np.int32).max)) for k in keys})
+
+
+def _seed_classifier(classifier, random_state) -> int | None:
+    """Seed ``classifier`` as :func:`fit_augmented` does; return the augmenter's seed.
+
+    With ``random_state`` None nothing is seeded and None is returned. Otherwise the
+    augmenter's seed is drawn first (even when no generator will use it), then the
+    classifier's ``random_state`` parameters, so that a plain classifier seeded here
+    gets the same seeds as the classifier of an augmented fit with that random_state.
+    """
+    if random_state is None:
+        return None
+    rs = check_random_state(random_state)
+    augmenter_seed = int(rs.randint(np.iinfo(np.int32).max))
+    _seed_random_states(classifier, rs)
+    return augmenter_seed
 
 
 def _check_generator(generator) -> None:
@@ -400,8 +416,7 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     >>> X_train.shape, params["validation_data"][0].shape
     ((40, 1, 150), (10, 1, 150))
     """
-    X = check_X(X)
-    y = check_y(y, X.shape[0])
+    X, y = check_X_y(X, y)
     split = getattr(classifier, "validation_split", None)
     if split is None:
         return X, y, {}
@@ -515,14 +530,9 @@ def fit_augmented(
     >>> fit.n_train, int(fit.n_synthetic.sum())  # nothing held out at the default selection
     (20, 20)
     """
-    X = check_X(X)
-    y = check_y(y, X.shape[0])
-    rs = check_random_state(random_state)
-    augmenter_seed = None
+    X, y = check_X_y(X, y)
     classifier = clone(as_sklearn_classifier(classifier))
-    if random_state is not None:
-        augmenter_seed = int(rs.randint(np.iinfo(np.int32).max))  # drawn even without one
-        _seed_random_states(classifier, rs)
+    augmenter_seed = _seed_classifier(classifier, random_state)
     X_own, y_own, fit_params = hold_out_validation(
         classifier, X, y, min_kept_per_class=getattr(generator, "_min_class_size", 1)
     )
@@ -564,7 +574,50 @@ def fit_augmented(
     return result
 
 
-class AugmentedClassifier(ClassifierMixin, BaseEstimator):
+class _DelegatingClassifierMixin:
+    """``predict`` and ``predict_proba`` of a meta-classifier that hands ``X`` to a fitted one.
+
+    The fitted classifier is the attribute named by ``_delegate`` (set in ``fit``);
+    the meta-classifier counts as fitted once it exists. Used by
+    :class:`AugmentedClassifier` and :class:`tsaugment.AutoAugmentedClassifier`.
+    """
+
+    _delegate = "classifier_"
+
+    def predict(self, X):
+        """Labels predicted by the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_cases,)
+        """
+        check_is_fitted(self)
+        return getattr(self, self._delegate).predict(check_X(X))
+
+    def predict_proba(self, X):
+        """Class probabilities from the fitted classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_cases, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return getattr(self, self._delegate).predict_proba(check_X(X))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, self._delegate)
+
+
+class AugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseEstimator):
     """A classifier trained on original plus synthetic series.
 
     ``fit`` augments the training data with an :class:`Augmenter` and fits the
@@ -688,35 +741,3 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.classifier_ = result.classifier
         self.classes_ = np.asarray(self.classifier_.classes_)
         return self
-
-    def predict(self, X):
-        """Labels predicted by the fitted classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_cases,)
-        """
-        check_is_fitted(self)
-        return self.classifier_.predict(check_X(X))
-
-    def predict_proba(self, X):
-        """Class probabilities from the fitted classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_cases, n_classes)
-            Columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classifier_.predict_proba(check_X(X))
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "classifier_")

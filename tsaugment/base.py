@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._params import validate_params
 from ._scaling import ChannelMinMaxScaler
 from ._validation import (
-    check_same_layout,
+    check_fitted_X,
     check_X,
     check_y,
     float_dtype_of,
@@ -202,10 +202,8 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
         X_new : ndarray of shape (n_cases, n_channels, n_timepoints)
             Variants on the caller's scale, in ``X``'s float dtype.
         """
-        check_is_fitted(self)
         dtype = float_dtype_of(X)
-        X = check_X(X, min_timepoints=self._min_timepoints)
-        check_same_layout(X, (self.n_channels_, self.n_timepoints_))
+        X = check_fitted_X(self, X, min_timepoints=self._min_timepoints)
         if y is not None:
             y = check_y(y, X.shape[0])  # checked even when the fit had no labels
         if self.classes_ is not None and y is None:

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from ._validation import check_X, check_y
+from ._validation import check_X_y
 
 __all__ = ["FidelityBudgetSearch", "iterations_for_passes"]
 
@@ -172,7 +172,7 @@ class FidelityBudgetSearch(BaseEstimator):
         return gen
 
     def fit(self, X, y):
-        """Choose the budget on a held-out split, then refit on all the series.
+        """Choose the budget on a held-out split; ``best_generator_`` gets it, unfitted.
 
         Parameters
         ----------
@@ -194,8 +194,7 @@ class FidelityBudgetSearch(BaseEstimator):
             )
         if not isinstance(self.patience, numbers.Integral) or self.patience < 1:
             raise ValueError(f"patience must be a positive integer, got {self.patience!r}.")
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         self._budget_param()
         rs = check_random_state(self.random_state)
         self.classes_ = np.unique(y)

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_X, check_y
+from ._validation import check_X_y
 
 __all__ = ["LabelFilter", "UnfilledClassWarning"]
 
@@ -106,17 +106,11 @@ class LabelFilter(BaseEstimator):
         -------
         self : LabelFilter
         """
-        from .metrics import LabelFidelityClassifier
+        from .metrics._label_fidelity import label_classifier
 
         self._check_params()
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
-        if self.classifier is None:
-            classifier = LabelFidelityClassifier(random_state=self.random_state)
-        else:
-            from .classifiers import as_sklearn_classifier
-
-            classifier = clone(as_sklearn_classifier(self.classifier))
+        X, y = check_X_y(X, y)
+        classifier = label_classifier(self.classifier, self.random_state)
         if self.threshold is not None and not hasattr(classifier, "predict_proba"):
             raise ValueError(
                 f"threshold={self.threshold} needs a classifier with predict_proba; "
@@ -140,8 +134,7 @@ class LabelFilter(BaseEstimator):
         mask : ndarray of bool, shape (n_syn,)
         """
         check_is_fitted(self)
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         if self.threshold is None:
             return np.asarray(self.classifier_.predict(X)) == y
         proba = np.asarray(self.classifier_.predict_proba(X))

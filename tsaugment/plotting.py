@@ -10,18 +10,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._validation import check_same_layout, check_X
+from ._validation import check_pair
 
 __all__ = ["plot_embedding", "plot_kde", "plot_samples", "plot_trajectories_3d"]
 
 _REAL, _SYNTH = "tab:red", "tab:blue"
-
-
-def _pair(X_real, X_synth):
-    X_real = check_X(X_real, name="X_real").astype(np.float64)
-    X_synth = check_X(X_synth, name="X_synth").astype(np.float64)
-    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
-    return X_real, X_synth
 
 
 def plot_embedding(X_real, X_synth, method="pca", *, n_samples=1000, random_state=0):
@@ -48,7 +41,7 @@ def plot_embedding(X_real, X_synth, method="pca", *, n_samples=1000, random_stat
 
     if method not in ("pca", "tsne"):
         raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}.")
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     rng = np.random.default_rng(random_state)
     n = min(n_samples, len(X_real), len(X_synth))
     real = X_real[rng.permutation(len(X_real))[:n]].mean(axis=1)
@@ -91,7 +84,7 @@ def plot_kde(X_real, X_synth, *, channel_names=None, n_points=200):
     from scipy.integrate import trapezoid
     from scipy.stats import gaussian_kde
 
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     n_channels = X_real.shape[1]
     names = channel_names or [f"channel {c}" for c in range(n_channels)]
     fig = Figure(figsize=(3.2 * min(n_channels, 4), 2.8 * int(np.ceil(n_channels / 4))))
@@ -134,7 +127,7 @@ def plot_samples(X_real, X_synth, *, y_real=None, y_synth=None, n_per_class=5, r
         Rows are classes (or one row), columns real and synthetic; all channels of a
         series share a panel, one colour per channel.
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     rng = np.random.default_rng(random_state)
     if y_real is not None and y_synth is not None:
         y_real, y_synth = np.asarray(y_real), np.asarray(y_synth)
@@ -175,7 +168,7 @@ def plot_trajectories_3d(X_real, X_synth, *, channels=(0, 1), n_series=20, rando
     -------
     fig : matplotlib.figure.Figure
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     if X_real.shape[1] < 2:
         raise ValueError("plot_trajectories_3d needs at least two channels.")
     a, b = channels

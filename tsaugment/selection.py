@@ -19,8 +19,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_X, check_y
-from .augment import AugmentedClassifier, _seed_random_states
+from ._validation import check_X_y
+from .augment import AugmentedClassifier, _DelegatingClassifierMixin, _seed_classifier
 from .classifiers import as_sklearn_classifier
 
 __all__ = ["AutoAugmentedClassifier", "candidate_name", "default_candidates"]
@@ -70,7 +70,7 @@ def candidate_name(generator) -> str:
     return getattr(generator, "benchmark_name", None) or type(generator).__name__
 
 
-class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
+class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseEstimator):
     """A classifier that picks its augmentation (or none) by cross-validation.
 
     Every candidate generator at every ratio, and the plain classifier (candidate
@@ -161,6 +161,8 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
     ([0.0, 1.0], [0, 1])
     """
 
+    _delegate = "best_estimator_"  # predict and predict_proba use the refitted winner
+
     def __init__(
         self,
         classifier,
@@ -232,12 +234,9 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
     def _build(self, generator, ratio, seed):
         classifier = clone(as_sklearn_classifier(self.classifier))
         if generator is None:
-            if self.random_state is not None:
-                # the same classifier seeds as AugmentedClassifier(random_state=seed)
-                # gives its classifier, so candidates differ only by their data
-                rs = np.random.RandomState(seed)
-                rs.randint(np.iinfo(np.int32).max)
-                _seed_random_states(classifier, rs)
+            # the same classifier seeds as AugmentedClassifier(random_state=seed) gives
+            # its classifier, so candidates differ only by their data
+            _seed_classifier(classifier, None if self.random_state is None else seed)
             return classifier
         return AugmentedClassifier(
             generator,
@@ -264,8 +263,7 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         self : AutoAugmentedClassifier
         """
         candidates, ratios = self._check_params()
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         _, class_counts = np.unique(y, return_counts=True)
         n_splits = min(self.cv, int(class_counts.min()))
         if n_splits < 2:
@@ -343,34 +341,3 @@ class AutoAugmentedClassifier(ClassifierMixin, BaseEstimator):
         if self.best_generator_ is None:
             return "none"
         return f"{candidate_name(self.best_generator_)}@{self.best_ratio_:g}"
-
-    def predict(self, X):
-        """Labels predicted by the refitted winner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_cases,)
-        """
-        check_is_fitted(self)
-        return self.best_estimator_.predict(check_X(X))
-
-    def predict_proba(self, X):
-        """Class probabilities from the refitted winner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_cases, n_classes)
-        """
-        check_is_fitted(self)
-        return self.best_estimator_.predict_proba(check_X(X))
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "best_estimator_")

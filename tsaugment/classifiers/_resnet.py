@@ -25,12 +25,18 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._params import Boolean, Integral, Interval, Options, Real, validate_params
-from .._training import TorchEstimatorMixin, as_tensor, run_phase
-from .._validation import check_same_layout, check_X, check_y, seed_from_random_state
+from .._training import TorchEstimatorMixin, as_tensor, optimizer_step, run_phase
+from .._validation import (
+    check_fitted_X,
+    check_same_layout,
+    check_X,
+    check_X_y,
+    check_y,
+    seed_from_random_state,
+)
 from ..nn import TimeSeriesResNet
 
 __all__ = ["ResNetClassifier"]
@@ -286,8 +292,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : ResNetClassifier
         """
         self._check_params()
-        X = check_X(X, min_cases=2)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y, min_cases=2)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
@@ -410,9 +415,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             for idx in self._batches(n_tr, order):
                 with autocast():
                     loss = loss_fn(model(X_tr[idx]).float(), y_tr[idx])
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
+                optimizer_step(optimizer, loss)
                 total += loss.detach() * len(idx)
             train_loss = float(total) / n_tr
             losses = {"loss": train_loss, "lr": lr, "seconds": time.perf_counter() - start}
@@ -470,9 +473,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_cases, n_classes)
             Columns in the order of ``classes_``.
         """
-        check_is_fitted(self)
-        X = check_X(X)
-        check_same_layout(X, (self.n_channels_, self.n_timepoints_))
+        X = check_fitted_X(self, X)
         self.model_.eval()
         with torch.no_grad():
             logits = self._logits(as_tensor(X, self.device_))

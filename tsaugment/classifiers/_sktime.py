@@ -36,9 +36,8 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_same_layout, check_X, check_y
+from .._validation import check_fitted_X, check_X_y
 
 __all__ = ["SktimeClassifier", "as_sklearn_classifier", "is_sktime_estimator"]
 
@@ -136,8 +135,7 @@ class SktimeClassifier(ClassifierMixin, BaseEstimator):
                 "SktimeClassifier wraps sktime classifiers; got "
                 f"{type(self.estimator).__name__}. Use scikit-learn estimators directly."
             )
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
         self.estimator_ = _clone_sktime(self.estimator).fit(X, y)
         self.classes_ = np.asarray(self.estimator_.classes_)
@@ -178,10 +176,7 @@ class SktimeClassifier(ClassifierMixin, BaseEstimator):
         sktime classifiers do not all check it: MiniRocket then reports "Input X
         contains NaN" and a 1-NN classifier answers with distances over other channels.
         """
-        check_is_fitted(self)
-        X = check_X(X)
-        check_same_layout(X, (self.n_channels_, self.n_timepoints_))
-        return X
+        return check_fitted_X(self, X)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimator_")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from torch.nn import functional as F
 
 from .._training import set_requires_grad
-from ._adversarial import bce_logits
+from ._adversarial import bce_logits, optimizer_step
 from ._latent_adversarial import _LatentAdversarialGenerator
 
 __all__ = ["AAEGenerator"]
@@ -141,9 +141,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
             xb, lb = self._batch(X_t, y_t)
             # reconstruction phase
             recon = F.mse_loss(net.decode(net.encode(xb, lb), lb), xb)
-            opt_ae.zero_grad(set_to_none=True)
-            recon.backward()
-            opt_ae.step()
+            optimizer_step(opt_ae, recon)
             # regularisation phase: discriminator, then the encoder as generator; the
             # codes are computed once (the discriminator step does not change them)
             h = net.encode(xb, lb)
@@ -151,9 +149,7 @@ class AAEGenerator(_LatentAdversarialGenerator):
             d_loss = self._discriminator_step(net, opt_d, h, lb)
             set_requires_grad([net.discriminator], False)
             adv = bce_logits(net.discriminate(h, lb), 1.0)
-            opt_g.zero_grad(set_to_none=True)
-            adv.backward()
-            opt_g.step()
+            optimizer_step(opt_g, adv)
             return {"reconstruction": recon, "discriminator": d_loss, "adversarial": adv}
 
         self._run_phase(step, self.n_iter, "adversarial")

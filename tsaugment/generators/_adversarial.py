@@ -15,7 +15,7 @@ import torch
 from torch.nn import functional as F
 
 from .._params import Integral, Interval, Options, Real, check_param
-from .._training import TorchEstimatorMixin
+from .._training import TorchEstimatorMixin, optimizer_step
 from ..nn import CELLS
 
 __all__ = ["bce_logits", "moment_matching_loss", "optimizer_step", "step_if_above"]
@@ -61,13 +61,6 @@ def moment_matching_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     var_b, mean_b = torch.var_mean(b, dim=0, correction=0)
     std_term = ((var_a + 1e-6).sqrt() - (var_b + 1e-6).sqrt()).abs().mean()
     return std_term + (mean_a - mean_b).abs().mean()
-
-
-def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
-    """One step of ``opt`` on ``loss`` (gradients of its parameters reset first)."""
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
 
 
 def step_if_above(opt: torch.optim.Optimizer, loss: torch.Tensor, threshold) -> bool:

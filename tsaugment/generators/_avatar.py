@@ -12,7 +12,7 @@ from torch.nn import functional as F
 
 from .._params import Interval, Real
 from .._training import set_requires_grad
-from ._adversarial import bce_logits, moment_matching_loss
+from ._adversarial import bce_logits, moment_matching_loss, optimizer_step
 from ._latent_adversarial import _LatentAdversarialGenerator
 
 __all__ = ["AvatarGenerator"]
@@ -207,9 +207,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
         def autoencoder_step(_):
             xb, lb = batch()
             loss = F.mse_loss(net.decode(net.encode(xb, lb), lb), xb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            optimizer_step(opt, loss)
             return {"reconstruction": loss}
 
         self._run_phase(autoencoder_step, self.n_iter, "autoencoder")
@@ -223,9 +221,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
                 h = net.encode(xb, lb)
             x_rec = net.decode(h, lb)
             loss = supervised_loss(x_rec, net.supervise(x_rec, lb))
-            opt_s.zero_grad(set_to_none=True)
-            loss.backward()
-            opt_s.step()
+            optimizer_step(opt_s, loss)
             return {"supervised": loss}
 
         self._run_phase(supervised_step, self.n_iter, "supervised")
@@ -257,9 +253,7 @@ class AvatarGenerator(_LatentAdversarialGenerator):
                 + w_sup * losses["supervised"]
                 + w_dist * losses["distribution"]
             )
-            opt_j.zero_grad(set_to_none=True)
-            total.backward()
-            opt_j.step()
+            optimizer_step(opt_j, total)
             return losses
 
         def joint_step(_):

@@ -51,6 +51,21 @@ def _resample(series: np.ndarray, length: int) -> np.ndarray:
     return out.reshape(*series.shape[:-1], length)
 
 
+def _smooth_random_curves(rng, shape: tuple, n_timepoints: int, n_knots: int, sigma: float):
+    """Smooth random curves around 1, as magnitude and time warping draw them.
+
+    A cubic spline through ``n_knots + 2`` evenly spaced knots (both ends included)
+    whose values are drawn from ``N(1, sigma**2)`` (Um et al., 2017).
+
+    Returns
+    -------
+    curves : ndarray of shape (*shape, n_timepoints)
+    """
+    knots_x = np.linspace(0, n_timepoints - 1, n_knots + 2)
+    knots_y = rng.normal(1.0, sigma, size=(*shape, n_knots + 2))
+    return CubicSpline(knots_x, knots_y, axis=-1)(np.arange(n_timepoints))
+
+
 class _ClassicAugmenter(BaseGenerator):
     """Shared part: keep the training series; sample = augment random ones of a class."""
 
@@ -177,10 +192,7 @@ class MagnitudeWarpAugmenter(_ClassicAugmenter):
 
     def _augment(self, X, rng):
         n, c, t = X.shape
-        knots_x = np.linspace(0, t - 1, self.n_knots + 2)
-        knots_y = rng.normal(1.0, self.sigma, size=(n, c, self.n_knots + 2))
-        curves = CubicSpline(knots_x, knots_y, axis=-1)(np.arange(t))
-        return X * curves
+        return X * _smooth_random_curves(rng, (n, c), t, self.n_knots, self.sigma)
 
 
 class WindowWarpAugmenter(_ClassicAugmenter):

@@ -12,10 +12,9 @@ data sets with ``sigma=0.2`` and 4 knots, the defaults here.
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
 from .._params import Boolean, Integral, Interval
-from ._classic import _POSITIVE, _ClassicAugmenter
+from ._classic import _POSITIVE, _ClassicAugmenter, _smooth_random_curves
 
 __all__ = ["TimeWarpAugmenter"]
 
@@ -94,10 +93,9 @@ class TimeWarpAugmenter(_ClassicAugmenter):
 
     def _augment(self, X, rng):
         n, c, t = X.shape
-        knots_x = np.linspace(0, t - 1, self.n_knots + 2)
         n_curves = c if self.channel_wise else 1
-        knots_y = rng.normal(1.0, self.sigma, size=(n, n_curves, self.n_knots + 2))
-        speed = np.maximum(CubicSpline(knots_x, knots_y, axis=-1)(np.arange(t)), _MIN_SPEED)
+        curves = _smooth_random_curves(rng, (n, n_curves), t, self.n_knots, self.sigma)
+        speed = np.maximum(curves, _MIN_SPEED)
         warped = np.cumsum(speed, axis=-1) - speed[..., :1]
         warped *= (t - 1) / warped[..., -1:]
         steps = np.arange(t)

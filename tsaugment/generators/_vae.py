@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from .._params import Integral, Interval, OddInt, Options, Real
-from .._training import TorchEstimatorMixin, as_tensor
+from .._training import TorchEstimatorMixin, as_tensor, optimizer_step
 from ..base import BaseGenerator
 from ..nn._vae import ConvVAE, vae_loss
 
@@ -202,9 +202,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
                 x = data[order[start : start + batch]]
                 recon, mu, logvar = self.model_(x)
                 losses = vae_loss(x, recon, mu, logvar, beta)
-                optimiser.zero_grad()
-                losses["loss"].backward()
-                optimiser.step()
+                optimizer_step(optimiser, losses["loss"])
                 weight = x.shape[0] / n
                 totals += weight * torch.stack([losses[k].detach() for k in ("loss", "mse", "kl")])
             return dict(zip(("loss", "mse", "kl"), totals))

@@ -9,9 +9,12 @@ import numpy as np
 
 from .._params import Integral, Interval, Real, check_param
 from .._scaling import ChannelMinMaxScaler
-from .._validation import check_same_layout, check_X, seed_from_random_state
+from .._training import optimizer_step
+from .._validation import check_pair, seed_from_random_state
 
 __all__ = ["MetricResult", "ScoreWarning", "check_pair", "scale_pair", "repeat_runs"]
+
+CHECK_EVERY = 100  # the NaN guard reads a post-hoc loss this often (a device sync each time)
 
 
 class ScoreWarning(UserWarning):
@@ -46,19 +49,6 @@ class MetricResult(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.mean:.4f} ± {self.std:.4f} (n_runs={len(self.scores)})"
-
-
-def check_pair(X_real, X_synth, *, min_cases: int = 1, min_timepoints: int = 1):
-    """Validate a real and a synthetic panel that must share their layout.
-
-    Returns
-    -------
-    X_real, X_synth : ndarray of shape (n, n_channels, n_timepoints)
-    """
-    X_real = check_X(X_real, name="X_real", min_cases=min_cases, min_timepoints=min_timepoints)
-    X_synth = check_X(X_synth, name="X_synth", min_cases=min_cases, min_timepoints=min_timepoints)
-    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
-    return X_real, X_synth
 
 
 def scale_pair(X_real: np.ndarray, X_synth: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray]:
@@ -101,6 +91,19 @@ def check_training_params(n_iter, batch_size, lr, owner: str) -> tuple[int, int,
     lr = check_param("lr", lr, [Interval(Real, 0, None, closed="neither")], owner=owner)
     n_iter = check_positive_int(n_iter, "n_iter", owner)
     return n_iter, check_positive_int(batch_size, "batch_size", owner), float(lr)
+
+
+def posthoc_step(optimizer, loss, it: int, n_iter: int) -> dict:
+    """One optimiser step of a post-hoc network on ``loss``, as a ``run_phase`` step.
+
+    Returns ``{"loss": loss}`` (detached) every :data:`CHECK_EVERY` iterations and at
+    the last, for ``run_phase``'s NaN guard and history; ``{}`` otherwise, since
+    reading the loss syncs the device.
+    """
+    optimizer_step(optimizer, loss)
+    if (it + 1) % CHECK_EVERY == 0 or it + 1 == n_iter:
+        return {"loss": loss.detach()}
+    return {}
 
 
 def repeat_runs(

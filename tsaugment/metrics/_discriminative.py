@@ -9,12 +9,18 @@ from torch import nn
 
 from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
 from ..nn import PosthocDiscriminator
-from ._common import ScoreWarning, check_pair, check_training_params, repeat_runs, scale_pair
+from ._common import (
+    ScoreWarning,
+    check_pair,
+    check_training_params,
+    posthoc_step,
+    repeat_runs,
+    scale_pair,
+)
 
 __all__ = ["discriminative_score"]
 
 _TRAIN_RATE = 0.8  # TimeGAN's train_test_divide
-_CHECK_EVERY = 100  # the NaN guard reads the loss this often (a device sync each time)
 _EVAL_CHUNK = 8192
 _MIN_HELD_OUT = 10  # fewer held-out series of a kind: the score moves in steps of 1/20+
 
@@ -156,12 +162,7 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> tuple[float, str | Non
         loss = bce(logits[: len(r)], torch.ones_like(logits[: len(r)])) + bce(
             logits[len(r) :], torch.zeros_like(logits[len(r) :])
         )
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        if (it + 1) % _CHECK_EVERY == 0 or it + 1 == n_iter:
-            return {"loss": loss.detach()}
-        return {}
+        return posthoc_step(optimizer, loss, it, n_iter)
 
     net.train()
     run_phase(step, n_iter, phase="discriminative_score")

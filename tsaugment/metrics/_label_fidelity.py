@@ -18,9 +18,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import RidgeClassifierCV
 from sklearn.metrics import accuracy_score
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_same_layout, check_X, check_y, seed_from_random_state
+from .._validation import check_fitted_X, check_same_layout, check_X_y, seed_from_random_state
 
 __all__ = [
     "LabelFidelity",
@@ -101,8 +100,7 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : LabelFidelityClassifier
         """
-        X = check_X(X)
-        y = check_y(y, X.shape[0])
+        X, y = check_X_y(X, y)
         self.n_timepoints_ = X.shape[2]
         self.n_channels_ = X.shape[1]
         if X.shape[2] >= _MINIROCKET_MIN_LENGTH and _minirocket_available():
@@ -127,12 +125,6 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
             return X.reshape(len(X), -1)
         return np.asarray(self.transform_.transform(X), dtype=np.float64)
 
-    def _check(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        X = check_X(X)
-        check_same_layout(X, (self.n_channels_, self.n_timepoints_))
-        return X
-
     def predict(self, X):
         """Predicted labels.
 
@@ -144,7 +136,7 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_cases,)
         """
-        X = self._check(X)
+        X = check_fitted_X(self, X)
         return self.estimator_.predict(self._features(X))
 
     def predict_proba(self, X):
@@ -164,7 +156,7 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_cases, n_classes)
             Columns in the order of ``classes_``; rows sum to 1.
         """
-        features = self._features(self._check(X))
+        features = self._features(check_fitted_X(self, X))
         if self.transform_ is None:
             return self.estimator_.predict_proba(features)
         scores = self.estimator_.decision_function(features)
@@ -197,15 +189,9 @@ class LabelFidelity(NamedTuple):
         return f"{self.score:.4f} ({parts})"
 
 
-def _check_labelled(X, y, name: str, min_cases: int = 1):
-    X = check_X(X, name=f"X_{name}", min_cases=min_cases)
-    y = check_y(y, X.shape[0], name=f"y_{name}")
-    return X, y
-
-
 def _check_sets(X_real, y_real, X_syn, y_syn):
-    X_real, y_real = _check_labelled(X_real, y_real, "real")
-    X_syn, y_syn = _check_labelled(X_syn, y_syn, "syn")
+    X_real, y_real = check_X_y(X_real, y_real, name="X_real", y_name="y_real")
+    X_syn, y_syn = check_X_y(X_syn, y_syn, name="X_syn", y_name="y_syn")
     check_same_layout(X_syn, X_real.shape[1:], name="X_syn", what="X_real")
     unknown = np.setdiff1d(np.unique(y_syn), np.unique(y_real))
     if len(unknown):
@@ -216,12 +202,32 @@ def _check_sets(X_real, y_real, X_syn, y_syn):
     return X_real, y_real, X_syn, y_syn
 
 
-def _fitted(classifier, X, y, random_state):
+def label_classifier(classifier=None, random_state=None):
+    """The unfitted classifier of a label check: a clone of ``classifier``, or the default.
+
+    Shared by the label metrics here and :class:`tsaugment.filtering.LabelFilter`.
+
+    Parameters
+    ----------
+    classifier : scikit-learn or sktime classifier, optional
+        Cloned (an sktime one wrapped for scikit-learn). Default:
+        :class:`LabelFidelityClassifier`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default classifier.
+
+    Returns
+    -------
+    classifier : scikit-learn classifier
+    """
     if classifier is None:
-        return LabelFidelityClassifier(random_state=seed_from_random_state(random_state)).fit(X, y)
+        return LabelFidelityClassifier(random_state=random_state)
     from ..classifiers import as_sklearn_classifier
 
-    return clone(as_sklearn_classifier(classifier)).fit(X, y)
+    return clone(as_sklearn_classifier(classifier))
+
+
+def _fitted(classifier, X, y, random_state):
+    return label_classifier(classifier, random_state).fit(X, y)
 
 
 def label_fidelity(X_real, y_real, X_syn, y_syn, *, classifier=None, random_state=None):

@@ -7,11 +7,10 @@ import torch
 
 from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
 from ..nn import PosthocPredictor, posthoc_hidden_size
-from ._common import check_pair, check_training_params, repeat_runs, scale_pair
+from ._common import check_pair, check_training_params, posthoc_step, repeat_runs, scale_pair
 
 __all__ = ["predictive_score"]
 
-_CHECK_EVERY = 100
 _EVAL_CHUNK = 8192
 
 
@@ -115,12 +114,7 @@ def predictive_score(
             def step(it: int):
                 idx = random_batch(len(synth_in), batch_size, dev)
                 loss = torch.nn.functional.l1_loss(net(synth_in[idx]), synth_target[idx])
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                if (it + 1) % _CHECK_EVERY == 0 or it + 1 == n_iter:
-                    return {"loss": loss.detach()}
-                return {}
+                return posthoc_step(optimizer, loss, it, n_iter)
 
             run_phase(step, n_iter, phase="predictive_score")
             with torch.no_grad():

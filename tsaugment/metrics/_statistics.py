@@ -10,16 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import cdist
 
-from .._validation import check_same_layout, check_X
+from .._validation import check_pair
 
 __all__ = ["distribution_table", "mmd", "correlation_score", "autocorrelation_score"]
-
-
-def _pair(X_real, X_synth):
-    X_real = check_X(X_real, name="X_real").astype(np.float64)
-    X_synth = check_X(X_synth, name="X_synth").astype(np.float64)
-    check_same_layout(X_synth, X_real.shape[1:], name="X_synth", what="X_real")
-    return X_real, X_synth
 
 
 def distribution_table(X_real, X_synth, channel_names=None) -> pd.DataFrame:
@@ -42,7 +35,7 @@ def distribution_table(X_real, X_synth, channel_names=None) -> pd.DataFrame:
         ``mean_rel_diff_%``, ``real_std``, ``synth_std``, ``std_diff``,
         ``std_rel_diff_%``.
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     names = channel_names or [f"channel_{c}" for c in range(X_real.shape[1])]
     if len(names) != X_real.shape[1]:
         raise ValueError(f"{len(names)} channel names for {X_real.shape[1]} channels.")
@@ -82,7 +75,7 @@ def mmd(X_real, X_synth, *, kernel="rbf", bandwidth=None, max_samples=1000, rand
         Unbiased estimate of MMD²; about 0 for the same distribution (it can be
         slightly negative).
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     if kernel not in ("rbf", "linear"):
         raise ValueError(f"kernel must be 'rbf' or 'linear', got {kernel!r}.")
     rng = np.random.default_rng(random_state)
@@ -126,7 +119,7 @@ def correlation_score(X_real, X_synth) -> float:
     score : float
         0 when the correlation structure matches; lower is better. 0 for one channel.
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     if X_real.shape[1] < 2:
         return 0.0
 
@@ -156,7 +149,7 @@ def autocorrelation_score(X_real, X_synth, max_lag=None) -> float:
     score : float
         In [0, 2]; lower is better.
     """
-    X_real, X_synth = _pair(X_real, X_synth)
+    X_real, X_synth = check_pair(X_real, X_synth, dtype=np.float64)
     t = X_real.shape[2]
     max_lag = max_lag or max(1, t // 2)
     if not 1 <= max_lag < t:
