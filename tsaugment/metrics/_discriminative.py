@@ -95,8 +95,9 @@ def discriminative_score(
     When a score is not meaningful it is still returned as the protocol computes it
     (so that it compares with the reference code), with a :class:`ScoreWarning`
     saying why: when the post-hoc GRU put every held-out series, real and synthetic,
-    in the same class (it did not learn, typically after too few ``n_iter``; the
-    score is then about 0.0, which reads as "indistinguishable" but says nothing),
+    in the same class (a constant classifier: the score is then about 0.0, which
+    reads as "indistinguishable" but cannot tell that from a GRU that had too few
+    ``n_iter`` to learn),
     and when fewer than 10 real or synthetic series are held out (the score moves in
     coarse steps and means little). A tiny generator scored with a working GRU gets
     a high score, as it should.
@@ -177,9 +178,10 @@ def _one_run(real, synth, n_iter, batch_size, lr, dev) -> tuple[float, str | Non
     if said_real in (0, n_test):
         return score, (
             f"discriminative score {score:.4f} is not meaningful: the post-hoc GRU called "
-            f"all {n_test} held-out series {'real' if said_real else 'synthetic'} (it did "
-            f"not learn to tell them apart in n_iter={n_iter} iterations); a score near "
-            "0 here does not mean the synthetic data is indistinguishable."
+            f"all {n_test} held-out series {'real' if said_real else 'synthetic'}: a "
+            "constant classifier, which cannot say whether the two sets are "
+            f"indistinguishable or n_iter={n_iter} iterations were too few for it to "
+            "learn; raise n_iter, or compare with a real-versus-real run."
         )
     if min(len(real_test), len(synth_test)) < _MIN_HELD_OUT:
         return score, (
