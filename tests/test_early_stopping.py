@@ -79,3 +79,8 @@ def test_needs_labels_and_a_budget_parameter():
         FidelityBudgetSearch(JitterAugmenter()).fit(X, y)
     with pytest.raises(ValueError, match="min_passes"):
         FidelityBudgetSearch(NoisyUntilTrained(), min_passes=5, max_passes=2).fit(X, y)
+    # declared parameters, one message style (a string used to raise TypeError from '<')
+    with pytest.raises(ValueError, match="FidelityBudgetSearch: min_passes must be"):
+        FidelityBudgetSearch(NoisyUntilTrained(), min_passes="10").fit(X, y)
+    with pytest.raises(ValueError, match="FidelityBudgetSearch: patience must be an int"):
+        FidelityBudgetSearch(NoisyUntilTrained(), patience=0).fit(X, y)

@@ -188,3 +188,13 @@ def test_augmented_classifier_records_acceptance_and_clones():
     assert clf.n_synthetic_.tolist() == [10, 10]
     assert clone(clf).get_params()["filter"] == "label"
     pickle.loads(pickle.dumps(clf)).predict(X)
+
+
+@pytest.mark.parametrize("params", [{"threshold": 1.5}, {"threshold": "0.5"}, {"max_draws": 0}])
+def test_label_filter_parameters_are_declared_with_one_message_style(params):
+    from tsaugment.filtering import LabelFilter
+
+    X = np.random.default_rng(0).normal(size=(8, 1, 12))
+    y = np.repeat(["a", "b"], 4)
+    with pytest.raises(ValueError, match=f"LabelFilter: {next(iter(params))} must be"):
+        LabelFilter(**params).fit(X, y)

@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_X_y
 
 __all__ = ["FidelityBudgetSearch", "iterations_for_passes"]
@@ -119,6 +120,13 @@ class FidelityBudgetSearch(BaseEstimator):
     True
     """
 
+    _parameter_constraints = {
+        "min_passes": [Interval(Real, 0, None, closed="neither")],
+        "max_passes": [Interval(Real, 0, None, closed="neither")],
+        "patience": [Interval(Integral, 1)],
+        "validation_size": [Interval(Real, 0, 1, closed="neither")],
+    }
+
     def __init__(
         self,
         generator,
@@ -188,12 +196,11 @@ class FidelityBudgetSearch(BaseEstimator):
 
         if y is None:
             raise ValueError("FidelityBudgetSearch needs labels y: it judges label fidelity.")
-        if not (0 < self.min_passes <= self.max_passes):
+        validate_params(self)
+        if self.min_passes > self.max_passes:
             raise ValueError(
                 f"need 0 < min_passes <= max_passes, got {self.min_passes!r}, {self.max_passes!r}."
             )
-        if not isinstance(self.patience, numbers.Integral) or self.patience < 1:
-            raise ValueError(f"patience must be a positive integer, got {self.patience!r}.")
         X, y = check_X_y(X, y)
         self._budget_param()
         rs = check_random_state(self.random_state)

@@ -11,13 +11,13 @@ and :class:`tsaugment.AugmentedClassifier` use it through their ``filter`` param
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_X_y
 
 __all__ = ["LabelFilter", "UnfilledClassWarning"]
@@ -73,6 +73,11 @@ class LabelFilter(BaseEstimator):
     [True, False]
     """
 
+    _parameter_constraints = {
+        "threshold": [None, Interval(Real, 0, 1, closed="right")],
+        "max_draws": [Interval(Integral, 1)],
+    }
+
     def __init__(self, classifier=None, *, threshold=None, max_draws=10, random_state=None):
         self.classifier = classifier
         self.threshold = threshold
@@ -83,16 +88,6 @@ class LabelFilter(BaseEstimator):
     def get_test_params(cls):
         """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
         return {"threshold": 0.5}
-
-    def _check_params(self) -> None:
-        t = self.threshold
-        if t is not None and (
-            isinstance(t, bool) or not isinstance(t, numbers.Real) or not 0 < t <= 1
-        ):
-            raise ValueError(f"threshold must be None or a number in (0, 1], got {t!r}.")
-        m = self.max_draws
-        if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-            raise ValueError(f"max_draws must be a positive integer, got {m!r}.")
 
     def fit(self, X, y):
         """Fit the checking classifier on the original series.
@@ -108,7 +103,7 @@ class LabelFilter(BaseEstimator):
         """
         from .metrics._label_fidelity import label_classifier
 
-        self._check_params()
+        validate_params(self)
         X, y = check_X_y(X, y)
         classifier = label_classifier(self.classifier, self.random_state)
         if self.threshold is not None and not hasattr(classifier, "predict_proba"):
