@@ -28,7 +28,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 from .._params import Boolean, Integral, Interval, Options, Real, validate_params
-from .._training import TorchEstimatorMixin, as_tensor, optimizer_step, run_phase
+from .._training import TorchEstimatorMixin, as_tensor, chunked, optimizer_step, run_phase
 from .._validation import (
     check_fitted_X,
     check_same_layout,
@@ -457,9 +457,7 @@ class ResNetClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     # -- predict ----------------------------------------------------------------------
     def _logits(self, X_t: torch.Tensor) -> torch.Tensor:
-        return torch.cat(
-            [self.model_(X_t[i : i + _PREDICT_BATCH]) for i in range(0, len(X_t), _PREDICT_BATCH)]
-        )
+        return chunked(self.model_, X_t, _PREDICT_BATCH)
 
     def predict_proba(self, X):
         """Class probabilities (softmax of the network's outputs).
