@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from ._stats import seed_interval
 
 __all__ = ["auto_choices", "best_per_dataset", "label_fidelity_table", "auto_report"]
 
@@ -32,20 +33,9 @@ def _paired_gains(results: pd.DataFrame, augmenter: str, metric: str) -> pd.Data
     return both.reset_index()
 
 
-def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    """Student-t interval of the mean (NaN with fewer than two values)."""
-    if len(values) < 2:
-        return float("nan"), float("nan")
-    sem = stats.sem(values)
-    if sem == 0:
-        return float(values.mean()), float(values.mean())
-    low, high = stats.t.interval(confidence, len(values) - 1, loc=values.mean(), scale=sem)
-    return float(low), float(high)
-
-
 def _summarise_gain(gains: pd.Series, confidence: float) -> dict:
     values = gains.to_numpy(dtype=float)
-    low, high = _interval(values, confidence)
+    low, high = seed_interval(values, confidence)
     return {
         "gain": float(values.mean()),
         "ci_low": low,

@@ -246,6 +246,33 @@ def detectable_gain(differences, alpha: float = 0.05, power: float = 0.8) -> flo
     return float(optimize.brentq(shortfall, 0.0, upper, xtol=1e-10) * s)
 
 
+def seed_interval(differences, level: float = 0.95) -> tuple[float, float]:
+    """Student-t interval of the mean paired difference over seeds.
+
+    Parameters
+    ----------
+    differences : array-like of shape (n_seeds,)
+        Augmented minus baseline, same seed.
+    level : float, default=0.95
+
+    Returns
+    -------
+    low, high : float
+        NaN with fewer than 2 seeds; both the mean when the seeds agree exactly.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in seed_interval([0.01, 0.03])]
+    [-0.1071, 0.1471]
+    """
+    d = np.asarray(differences, dtype=float)
+    if d.size < 2:
+        return float("nan"), float("nan")
+    mean = d.mean()
+    half = stats.t.ppf(0.5 + level / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
+    return float(mean - half), float(mean + half)
+
+
 def seed_verdict(differences, level: float = 0.95) -> int:
     """Win (+1), loss (-1) or no difference the seeds can tell (0) on one data set.
 
@@ -262,13 +289,9 @@ def seed_verdict(differences, level: float = 0.95) -> int:
     -------
     verdict : int
     """
-    d = np.asarray(differences, dtype=float)
-    if d.size < 2:
-        return 0
-    mean = d.mean()
-    half = stats.t.ppf(0.5 + level / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
-    if mean - half > 0:
+    low, high = seed_interval(differences, level)
+    if low > 0:
         return 1
-    if mean + half < 0:
+    if high < 0:
         return -1
-    return 0
+    return 0  # the interval holds 0, or NaN with fewer than 2 seeds
