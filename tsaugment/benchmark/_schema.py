@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["ResultRow", "COLUMNS", "NUMERIC_COLUMNS"]
+__all__ = ["ResultRow", "COLUMNS", "NUMERIC_COLUMNS", "PAST_COLUMNS"]
 
 
 @dataclass
@@ -86,3 +86,39 @@ NUMERIC_COLUMNS = [
     "acceptance_rate",
     "selection_time",
 ]
+
+# The columns earlier versions of the store wrote, oldest first. A file made by one of
+# them is migrated to COLUMNS before the next append; and rows that a store before
+# that migration existed appended with its own columns under an older header are read
+# by these (see tsaugment.benchmark._store). Add the outgoing COLUMNS here whenever a
+# field is added or removed.
+_V1 = [
+    "key",
+    "dataset",
+    "augmenter",
+    "classifier",
+    "seed",
+    "ratio",
+    "budget",
+    "n_train",
+    "n_synthetic",
+    "n_test",
+    "accuracy",
+    "balanced_accuracy",
+    "f1_macro",
+    "generator_fit_time",
+    "sample_time",
+    "classifier_time",
+    "status",
+    "error",
+    "complete",
+]
+_V2 = [
+    *_V1[:16],
+    "label_fidelity",
+    "acceptance_rate",
+    "auto_choice",
+    "selection_time",
+    *_V1[16:],
+]
+PAST_COLUMNS = (_V1, _V2)

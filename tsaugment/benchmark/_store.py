@@ -6,6 +6,17 @@ recognised (its last column, written last, is missing, or it does not parse) and
 skipped with a warning, so the rerun runs that cell again. Each row is read on its
 own physical line: a torn row, even one cut inside a quoted field, never hides the
 rows after it. The next append starts on a fresh line.
+
+A file made by an older version (a header without some of today's columns) is
+migrated before the first append: rewritten with today's header, every row mapped by
+the header it was written with, the new columns blank; written to a temporary file
+in the same folder, synced, and moved over the old one, so a kill leaves either file
+whole. A column today's schema does not know is kept (after today's columns, before
+``complete``) and read back as it is: no data is dropped. Rows that a store before
+this migration appended with its own, newer columns under an older header are
+recognised by their number of fields (one per known version of the schema,
+:data:`~tsaugment.benchmark._schema.PAST_COLUMNS`) and read by those columns, with a
+warning. One process writes a file at a time (the benchmark's parent process does).
 """
 
 from __future__ import annotations
@@ -13,13 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import uuid
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ._schema import COLUMNS, NUMERIC_COLUMNS
+from ._schema import COLUMNS, NUMERIC_COLUMNS, PAST_COLUMNS
 
 __all__ = ["ResultsStore", "COLUMNS"]
 
@@ -30,7 +42,8 @@ class ResultsStore:
     Parameters
     ----------
     path : str or os.PathLike
-        The CSV file; created with its header when missing.
+        The CSV file; created with its header when missing, migrated to the current
+        columns before appending when it was made by an older version.
     """
 
     def __init__(self, path):
@@ -50,37 +63,92 @@ class ResultsStore:
             raise ValueError(f"row fields {unknown} are not columns of the results file.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new, torn = _state(self.path)
+        header = COLUMNS
+        if not new:
+            header = _header(self.path)
+            target = _target_header(self.path, header)
+            if target != header:
+                self.migrate()
+                header, torn = target, False
         with open(self.path, "w" if new else "a", newline="", encoding="utf-8") as handle:
             if torn:  # a row cut short by a kill: close it off, start on a fresh line
                 handle.write("\n")
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer = csv.DictWriter(handle, fieldnames=header, restval="")
             if new:
                 writer.writeheader()
             writer.writerow({**row, "complete": 1})
             handle.flush()
             os.fsync(handle.fileno())
 
-    def read(self) -> pd.DataFrame:
-        """All complete rows (the last one per key if a cell was recorded twice).
+    def migrate(self) -> bool:
+        """Rewrite a file made by an older version with the current columns.
+
+        Every row is mapped by the columns it was written with; columns it lacks are
+        left blank; a column the current schema does not know is kept. Torn or
+        malformed lines are carried over unchanged (they stay skipped on reading).
+        Atomic: a temporary file in the same folder, synced, then moved over this one.
+        :meth:`append` calls it when needed.
 
         Returns
         -------
-        results : pandas.DataFrame with :data:`COLUMNS`
+        migrated : bool
+            False when the file is missing or already has the current columns.
+        """
+        if _state(self.path)[0]:
+            return False
+        parsed = _parse(self.path, stacklevel=4)
+        if parsed is None:
+            return False
+        target = _target_header(self.path, parsed.header)
+        if target == parsed.header and not parsed.recovered:
+            return False
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=target, restval="", lineterminator="\n")
+        writer.writeheader()
+        for entry in parsed.entries:
+            if isinstance(entry, dict):
+                writer.writerow(entry)
+            else:  # a torn or malformed line, kept as it was
+                buffer.write(entry + "\n")
+        _replace_atomically(self.path, buffer.getvalue())
+        added = [c for c in target if c not in parsed.header]
+        kept = [c for c in parsed.header if c not in COLUMNS]
+        warnings.warn(
+            f"{self.path}: migrated to the current columns (added {added or 'none'}"
+            + (f"; kept columns of another version: {kept}" if kept else "")
+            + ").",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return True
+
+    def read(self) -> pd.DataFrame:
+        """All complete rows (the last one per key if a cell was recorded twice).
+
+        Each row is read by the columns it was written with (see the module
+        docstring), so files of every version read alike.
+
+        Returns
+        -------
+        results : pandas.DataFrame
+            :data:`COLUMNS` (those a file lacks: NaN for numbers, empty strings
+            otherwise), then any column of the file the current schema does not know.
         """
         if not self.path.exists() or self.path.stat().st_size == 0:
-            return pd.DataFrame(columns=COLUMNS)
-        text = _whole_rows(self.path)
-        if text is None:
-            return pd.DataFrame(columns=COLUMNS)
-        frame = pd.read_csv(io.StringIO(text), keep_default_na=False)
+            return _typed(pd.DataFrame(columns=COLUMNS))
+        parsed = _parse(self.path)
+        if parsed is None:
+            return _typed(pd.DataFrame(columns=COLUMNS))
+        columns = _target_header(self.path, parsed.header)
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=columns, restval="", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(e for e in parsed.entries if isinstance(e, dict))
+        buffer.seek(0)
+        frame = pd.read_csv(buffer, keep_default_na=False, float_precision="round_trip")
         frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
         frame = frame.drop_duplicates("key", keep="last").reset_index(drop=True)
-        for column in NUMERIC_COLUMNS:
-            if column not in frame.columns:  # a file written before the column existed
-                frame[column] = np.nan
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
-        frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
-        return frame
+        return _typed(frame)
 
     def done_keys(self) -> set[str]:
         """Keys of the cells recorded as finished without error.
@@ -90,6 +158,13 @@ class ResultsStore:
         """
         frame = self.read()
         return set(frame.loc[frame["status"] == "ok", "key"])
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in NUMERIC_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
+    return frame
 
 
 def _state(path: Path) -> tuple[bool, bool]:
@@ -110,29 +185,67 @@ def _state(path: Path) -> tuple[bool, bool]:
         return True, False
 
 
-def _whole_rows(path: Path) -> str | None:
-    """The header and every whole row of the file, one per line, as CSV text.
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        return next(csv.reader([handle.readline().rstrip("\r\n")]))
+
+
+def _target_header(path: Path, header: list[str]) -> list[str]:
+    """The columns a file with ``header`` has after migration (``header`` if current).
+
+    Today's columns in today's order, then the file's columns today's schema does not
+    know, then ``complete`` (last, so that a torn row lacks it). A header with a
+    repeated name, or without ``key`` and ``complete``, cannot be mapped: ValueError.
+    """
+    if "key" not in header or "complete" not in header:
+        raise ValueError(f"{path} is not a results file: its header is {header[:25]!r}.")
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ValueError(
+            f"{path}: its header names {repeated} more than once, so its rows cannot be "
+            "mapped by column name; repair the header by hand."
+        )
+    if set(COLUMNS) <= set(header) and header[-1] == "complete":
+        return header  # current (another order, or extra columns, appends alike)
+    extra = [c for c in header if c not in COLUMNS]
+    return [*COLUMNS[:-1], *extra, "complete"]
+
+
+@dataclass
+class _Parsed:
+    header: list[str]
+    # whole rows as dicts (mapped by the columns they were written with), and torn
+    # or malformed lines as their text, in file order
+    entries: list = field(default_factory=list)
+    recovered: int = 0
+
+
+def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
+    """The header and every line of the file, each whole row mapped by its columns.
 
     Rows never span lines (the error text is written on one line), so each line is
-    parsed on its own: a line cut short, with an unclosed quote, or with the wrong
-    number of fields is skipped, and one warning names the lines skipped.
+    parsed on its own: a line cut short, with an unclosed quote, or whose fields fit
+    neither the header nor a known version of the schema is kept as text (skipped by
+    the reader), and one warning names the lines skipped. None for a file whose only
+    line, the header, was cut short.
     """
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
         lines = handle.read().splitlines()
     if not lines:
         return None
     header = next(csv.reader([lines[0]]))
-    if "key" not in header or "complete" not in header:
-        if len(lines) == 1:  # the header itself was cut: no cell was recorded
-            warnings.warn(
-                f"{path}: the header row is torn; no finished cell in it.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            return None
-        raise ValueError(f"{path} is not a results file: its header is {lines[0][:200]!r}.")
-    done_at = header.index("complete")
-    kept, skipped = [lines[0]], []
+    if ("key" not in header or "complete" not in header) and len(lines) == 1:
+        warnings.warn(  # the header itself was cut: no cell was recorded
+            f"{path}: the header row is torn; no finished cell in it.",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
+        return None
+    _target_header(path, header)  # a foreign file or an ambiguous header: ValueError
+    # a row with another number of fields than the header: written by a store that
+    # appended its own columns without migrating (one version per field count)
+    by_count = {len(cols): cols for cols in (*PAST_COLUMNS, COLUMNS) if len(cols) != len(header)}
+    parsed, skipped = _Parsed(header), []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
@@ -140,16 +253,48 @@ def _whole_rows(path: Path) -> str | None:
             fields = next(csv.reader([line], strict=True))
         except csv.Error:
             fields = None
-        if fields is None or len(fields) != len(header) or fields[done_at] != "1":
+        columns = header if fields is not None and len(fields) == len(header) else None
+        if columns is None and fields is not None and len(fields) in by_count:
+            columns = by_count[len(fields)]
+            parsed.recovered += fields[columns.index("complete")] == "1"
+        if columns is None or fields[columns.index("complete")] != "1":
             skipped.append(number)
+            parsed.entries.append(line)
             continue
-        kept.append(line)
+        parsed.entries.append(dict(zip(columns, fields)))
+    if parsed.recovered:
+        warnings.warn(
+            f"{path}: {parsed.recovered} row(s) have the columns of another version of the "
+            "results file than its header (appended before files were migrated); read by "
+            "their own columns. The next append rewrites the file with one header.",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
     if skipped:
         listed = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
         warnings.warn(
             f"{path}: skipped {len(skipped)} torn or malformed row(s) (line {listed}); "
             "their cells count as not done and run again on resume.",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    return "\n".join(kept) + "\n"
+    return parsed
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (temp file, fsync, rename)."""
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(partial, "w", newline="", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
