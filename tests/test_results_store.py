@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 import os
 import warnings
+from dataclasses import replace
 
 import pytest
 
-from tsaugment.benchmark import ResultsStore, run_benchmark
+from tsaugment.benchmark import Cell, ResultsStore, cell_config, run_benchmark
 from tsaugment.benchmark._schema import COLUMNS, PAST_COLUMNS
 
 OLD = PAST_COLUMNS[0]  # the 19 columns of the first results files
@@ -171,12 +172,73 @@ def test_resume_skips_the_cells_of_a_migrated_file(tmp_path):
         rows = list(csv.DictReader(handle))
     _write(path, OLD, [{k: v for k, v in row.items() if k in OLD} for row in rows])
     grid["seeds"] = [0, 1]
-    with warnings.catch_warnings(record=True):
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         again = run_benchmark(["GunPoint"], output=tmp_path, **grid).set_index("key")
+    messages = [str(w.message) for w in caught]
+    assert any("2 finished cell(s) predate configuration tracking" in m for m in messages)
     assert _header(path) == COLUMNS and len(again) == 4
     for row in rows:  # the old cells were not rerun: their rows are the old ones
         assert again.loc[row["key"], "classifier_time"] == float(row["classifier_time"])
         assert again.loc[row["key"], "accuracy"] == float(row["accuracy"])
     with open(path, newline="", encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 4  # two old rows, two new cells
+
+
+# -- configuration tracking ------------------------------------------------------------
+
+GRID = dict(augmenters=["jitter"], classifiers=["knn"], budget="smoke", verbose=False)
+
+
+def test_each_row_records_the_configuration_it_ran_with(tmp_path):
+    results = run_benchmark(["GunPoint"], output=tmp_path, seeds=[0], **GRID)
+    for row in results.itertuples():
+        cell = Cell(row.dataset, row.augmenter, "knn", 0, 1.0, "smoke")
+        assert row.config == cell_config(cell) and len(row.config) == 12
+    jitter = Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke")
+    assert cell_config(jitter) != cell_config(replace(jitter, augmenter="none"))
+    assert cell_config(jitter) != cell_config(replace(jitter, augmenter="jitter+label"))
+    assert cell_config(jitter) != cell_config(replace(jitter, augmenter="auto"))
+    vae = replace(jitter, augmenter="vae")  # the budget reaches the generator's params
+    assert cell_config(vae) != cell_config(replace(vae, budget="small"))
+    assert cell_config(vae) == cell_config(replace(vae, dataset="Coffee"))
+
+
+def test_resume_reruns_only_the_cells_run_with_another_configuration(tmp_path, monkeypatch):
+    import tsaugment.benchmark._grid as grid
+
+    monkeypatch.setattr(grid, "__version__", "0.0.old")  # as if run by an older release
+    run_benchmark(["GunPoint"], output=tmp_path, seeds=[0], **GRID)
+    monkeypatch.undo()
+    with pytest.warns(RuntimeWarning, match=r"2 finished cell\(s\) were run with another conf"):
+        results = run_benchmark(["GunPoint"], output=tmp_path, seeds=[0, 1], **GRID)
+    assert len(results) == 4
+    assert set(results["config"]) == {
+        cell_config(Cell("GunPoint", a, "knn", s, 1.0, "smoke"))
+        for a in ("none", "jitter")
+        for s in (0, 1)
+    }
+    with open(tmp_path / "results.csv", newline="", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 6  # 2 old rows superseded, 4 new
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # everything current: nothing to say, nothing to run
+        again = run_benchmark(["GunPoint"], output=tmp_path, seeds=[0, 1], **GRID)
+    assert again.equals(results)
+
+
+def test_the_report_reads_old_and_new_files_alike(tmp_path):
+    from tsaugment.benchmark import write_report
+
+    run_benchmark(["GunPoint"], output=tmp_path / "new", seeds=[0, 1], **GRID)
+    new = ResultsStore(tmp_path / "new" / "results.csv").read()
+    (tmp_path / "old").mkdir()
+    rows = new.drop(columns=[c for c in COLUMNS if c not in OLD]).to_dict("records")
+    _write(tmp_path / "old" / "results.csv", OLD, rows)
+    old = ResultsStore(tmp_path / "old" / "results.csv").read()
+    assert list(old.columns) == list(new.columns) and (old["config"] == "").all()
+    assert old["accuracy"].tolist() == new["accuracy"].tolist()
+    old_report = write_report(old, tmp_path / "old")
+    new_report = write_report(new, tmp_path / "new")
+    # the same tables; the old file has no label fidelity to report
+    assert "## Label fidelity" in new_report and "## Label fidelity" not in old_report
+    assert new_report.startswith(old_report)

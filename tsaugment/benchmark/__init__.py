@@ -5,7 +5,7 @@ and ``benchmark_budget``); :func:`register` adds one written outside the package
 """
 
 from ._auto_report import auto_choices, auto_report, best_per_dataset, label_fidelity_table
-from ._grid import BACKENDS, Cell, run_benchmark, run_cell, synthetic_path
+from ._grid import BACKENDS, Cell, cell_config, run_benchmark, run_cell, synthetic_path
 from ._reference import read_reference, reference_check
 from ._registry import (
     AUGMENTERS,
@@ -37,6 +37,7 @@ __all__ = [
     "BUDGETS",
     "CLASSIFIERS",
     "Cell",
+    "cell_config",
     "auto_choices",
     "auto_report",
     "best_per_dataset",

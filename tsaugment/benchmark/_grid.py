@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import itertools
 import os
 import shutil
@@ -21,6 +22,7 @@ import threading
 import time
 import traceback
 import uuid
+import warnings
 import zipfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -29,7 +31,9 @@ import numpy as np
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
+from .. import __version__
 from ..augment import fit_augmented
+from ._config import fingerprint
 from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
 from ._registry import (
     AUTO,
@@ -44,7 +48,7 @@ from ._registry import (
 from ._schema import ResultRow
 from ._store import ResultsStore
 
-__all__ = ["Cell", "run_cell", "run_benchmark", "synthetic_path", "BACKENDS"]
+__all__ = ["Cell", "cell_config", "run_cell", "run_benchmark", "synthetic_path", "BACKENDS"]
 
 BACKENDS = ("joblib", "dask", "ray")
 
@@ -76,6 +80,59 @@ class Cell:
         if self.classifier_params:
             key += "|set=" + ",".join(f"{k}={v!r}" for k, v in self.classifier_params)
         return key
+
+
+def cell_config(cell: Cell) -> str:
+    """Fingerprint of the configuration a cell runs with (no fitting: cheap).
+
+    What the key leaves out: the classifier and the augmenter as the cell builds
+    them (every parameter, after the budget and the overrides: a changed default
+    changes it), for ``"auto"`` its whole search (candidates, ratios, folds, rule),
+    for ``"<name>+label"`` the label filter, the augmentation defaults, and
+    ``tsaugment.__version__``. Devices, ``verbose`` and ``n_jobs`` are left out (see
+    :data:`tsaugment.benchmark._config.IGNORED_PARAMS`), and so is the data set:
+    the estimators are built before they see data (a resumed run computes it once
+    per configuration, not per data set). Recorded in each row's
+    ``config`` column; a resumed :func:`run_benchmark` reruns a finished cell whose
+    recorded fingerprint differs.
+
+    Parameters
+    ----------
+    cell : Cell
+
+    Returns
+    -------
+    fingerprint : str
+        12 hex digits (see :func:`tsaugment.benchmark._config.fingerprint`).
+
+    Examples
+    --------
+    >>> from tsaugment.benchmark import Cell, cell_config
+    >>> cell = Cell("GunPoint", "jitter", "knn", seed=0, ratio=1.0, budget="small")
+    >>> cell_config(cell) == cell_config(cell), len(cell_config(cell))
+    (True, 12)
+    >>> cell_config(cell) == cell_config(Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke"))
+    True
+    """
+    from ..filtering import resolve_filter
+
+    settings = resolve_budget(cell.budget)
+    classifier = make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params))
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(fit_augmented).parameters.items()
+        if name in ("strategy", "method", "filter_threshold", "max_draws")
+    }
+    parts = {"tsaugment": __version__, "classifier": classifier, "augment": defaults}
+    if cell.augmenter == AUTO:
+        parts["augmenter"] = _auto_search(cell, settings, classifier)[1]
+    else:
+        parts["augmenter"] = make_augmenter(cell.augmenter, settings, cell.seed)
+        if split_filter(cell.augmenter)[1]:
+            parts["filter"] = resolve_filter(
+                "label", defaults["filter_threshold"], defaults["max_draws"]
+            )
+    return fingerprint(parts)
 
 
 def _load_split(dataset: str, root, split: str):
@@ -313,6 +370,7 @@ def _run_cell(
     try:
         for cls in generators:
             register(cls, replace=True)
+        row.config = cell_config(cell)
         settings = resolve_budget(cell.budget)
         X_train, y_train = _load_split(cell.dataset, root, "train")
         X_test, y_test = _load_split(cell.dataset, root, "test")
@@ -404,6 +462,14 @@ def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
     seconds : float
         Time of the search.
     """
+    names, auto = _auto_search(cell, settings, classifier)
+    auto.fit(X_train, y_train)
+    index = int(auto.cv_results_["candidate"][auto.best_index_])
+    return names[index], float(auto.best_ratio_), auto.search_time_
+
+
+def _auto_search(cell: Cell, settings: dict, classifier):
+    """``(names, estimator)``: auto's candidate names and its unfitted search."""
     from ..selection import AutoAugmentedClassifier
 
     names = ["none", *AUTO_CANDIDATES]
@@ -411,9 +477,8 @@ def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
     ratios = sorted({0.5 * cell.ratio, cell.ratio} - {0.0})
     auto = AutoAugmentedClassifier(
         classifier, candidates=candidates, ratios=ratios, cv=5, refit=False, random_state=cell.seed
-    ).fit(X_train, y_train)
-    index = int(auto.cv_results_["candidate"][auto.best_index_])
-    return names[index], float(auto.best_ratio_), auto.search_time_
+    )
+    return names, auto
 
 
 def _check_datasets(datasets, root) -> None:
@@ -512,8 +577,10 @@ def run_benchmark(
         Cluster address for the Dask or Ray backends.
     resume : bool, default=True
         Skip cells already finished in the results file (a rerun after a crash
-        completes the grid; failed cells are tried again); ``False`` starts a new file
-        and deletes the saved synthetic sets.
+        completes the grid; failed cells are tried again, and so are cells recorded
+        with another configuration fingerprint, :func:`cell_config`, with a warning;
+        rows of files made before fingerprints were recorded count as done, with a
+        warning); ``False`` starts a new file and deletes the saved synthetic sets.
     reuse_synthetic : bool, default=True
         Save each synthetic set under ``output/synthetic/`` and train on it every
         classifier that augments the same originals, so that an augmenter is fitted
@@ -583,9 +650,8 @@ def run_benchmark(
         if store.path.exists():
             store.path.unlink()
         shutil.rmtree(Path(output) / "synthetic", ignore_errors=True)
-    done = store.done_keys()
     cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget, classifier_params)
-    todo = [c for c in cells if c.key not in done]
+    todo = _to_run(cells, store)
     threads = torch_threads
     bar = tqdm(
         total=len(cells),
@@ -601,6 +667,54 @@ def run_benchmark(
             bar.write(f"cell {row['key']} failed: {row['error']}")
     bar.close()
     return store.read()
+
+
+def _to_run(cells, store: ResultsStore) -> list[Cell]:
+    """The cells a resumed run still has to run, with one warning per kind of doubt.
+
+    A cell is done when the file has a row of its key with status "ok" and the same
+    configuration fingerprint (:func:`cell_config`). A row with another fingerprint
+    was run with other estimator settings or another version: the cell runs again
+    and its new row supersedes the old. A row without one (a file made before
+    fingerprints were recorded) counts as done, so that committed result folders stay
+    resumable; a warning says how many such rows there are.
+    """
+    frame = store.read()
+    ok = frame[frame["status"] == "ok"]
+    recorded = dict(zip(ok["key"], ok["config"].astype(str)))
+    todo, stale, untracked = [], 0, 0
+    configs = {}  # the data set is no part of the configuration: one per other fields
+    for cell in cells:
+        if cell.key not in recorded:
+            todo.append(cell)
+            continue
+        config = recorded[cell.key]
+        general = replace(cell, dataset="")
+        if config and general not in configs:
+            configs[general] = cell_config(cell)
+        if not config:
+            untracked += 1
+        elif config != configs[general]:
+            stale += 1
+            todo.append(cell)
+    if stale:
+        warnings.warn(
+            f"{store.path}: {stale} finished cell(s) were run with another configuration "
+            "(another tsaugment version or other estimator parameters: the 'config' "
+            "column differs); running them again, their new rows supersede the old.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    if untracked:
+        warnings.warn(
+            f"{store.path}: {untracked} finished cell(s) predate configuration tracking "
+            "(no 'config' fingerprint) and count as done, though they may come from "
+            "another protocol (older defaults); run with resume=False (--no-resume) or "
+            "delete their rows to run them again.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return todo
 
 
 def _execute(cells, root, n_jobs, backend, scheduler, threads, synthetic_dir, devices=None):

@@ -44,6 +44,11 @@ class ResultRow:
         For ``"auto"``: the augmenter and ratio it chose (``"jitter@0.5"``, ``"none@0"``).
     selection_time : float
         For ``"auto"``: seconds of its cross-validated choice (what it adds to a fit).
+    config : str
+        Fingerprint of the cell's configuration (its estimators as built, after the
+        budget and overrides, and the tsaugment version; see
+        :func:`tsaugment.benchmark.cell_config`): a resumed run counts the row as done
+        only when it matches. Empty in files made before it was recorded.
     status : {"ok", "error"}
     error : str
         The error's type and message for a failed cell.
@@ -69,6 +74,7 @@ class ResultRow:
     acceptance_rate: float | str = ""
     auto_choice: str = ""
     selection_time: float | str = ""
+    config: str = ""
     status: str = "ok"
     error: str = ""
 
@@ -121,4 +127,4 @@ _V2 = [
     "selection_time",
     *_V1[16:],
 ]
-PAST_COLUMNS = (_V1, _V2)
+PAST_COLUMNS = (_V1, _V2)  # _V2 + "config" (before "status") is today's COLUMNS
