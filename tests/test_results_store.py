@@ -242,3 +242,10 @@ def test_the_report_reads_old_and_new_files_alike(tmp_path):
     # the same tables; the old file has no label fidelity to report
     assert "## Label fidelity" in new_report and "## Label fidelity" not in old_report
     assert new_report.startswith(old_report)
+
+
+def test_a_fingerprint_that_looks_like_a_number_reads_back_as_written(tmp_path):
+    store = ResultsStore(tmp_path / "results.csv")
+    for i, config in enumerate(["000123456789", "12e456789012"]):
+        store.append({**_new_row(f"A|none|knn|seed={i}", 0.5, ""), "config": config})
+    assert store.read()["config"].tolist() == ["000123456789", "12e456789012"]

@@ -35,6 +35,9 @@ from ._schema import COLUMNS, NUMERIC_COLUMNS, PAST_COLUMNS
 
 __all__ = ["ResultsStore", "COLUMNS"]
 
+TEXT_COLUMNS = ["key", "dataset", "augmenter", "classifier", "budget", "auto_choice", "config"]
+TEXT_COLUMNS += ["status", "error"]
+
 
 class ResultsStore:
     """Append-only CSV of benchmark cells.
@@ -145,7 +148,12 @@ class ResultsStore:
         writer.writeheader()
         writer.writerows(e for e in parsed.entries if isinstance(e, dict))
         buffer.seek(0)
-        frame = pd.read_csv(buffer, keep_default_na=False, float_precision="round_trip")
+        frame = pd.read_csv(
+            buffer,
+            keep_default_na=False,
+            float_precision="round_trip",
+            dtype=dict.fromkeys(TEXT_COLUMNS, str),  # a fingerprint "1e50..." stays text
+        )
         frame = frame[pd.to_numeric(frame["complete"], errors="coerce") == 1]
         frame = frame.drop_duplicates("key", keep="last").reset_index(drop=True)
         return _typed(frame)
