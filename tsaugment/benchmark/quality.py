@@ -1,4 +1,4 @@
-"""Quality of synthetic data under the TimeGAN protocol, on Sines and Stocks.
+"""Quality of synthetic data: TimeGAN's protocol, and label fidelity for labelled data.
 
 For each data set, generator and seed: fit the generator (its defaults, ``n_iter`` or
 the epochs set by the iteration budget, see :func:`tsaugment.benchmark.resolve_budget`),
@@ -19,6 +19,21 @@ from one training run each, scored with 10 post-hoc runs whose high outliers wer
 dropped before the mean: the rows carry that trimmed mean (``*_trimmed``) beside the
 plain one, and every run's score.
 
+Labelled data: any other data set name is a UCR data set (see
+:func:`tsaugment.datasets.load_ucr`). The generator is fitted class-conditionally on its
+training split and draws as many series as it has, class by class (``sample(n, y=y)``
+with the training labels: the same class counts); the rows add the label fidelity of
+the synthetic set (the share that MiniRocket fitted on the training split puts in
+their intended class, :func:`tsaugment.metrics.label_fidelity`; with that classifier it
+is also the TRTS score, train on real, test on synthetic) and its TSTR score (MiniRocket
+trained on the synthetic set, accuracy on the test split,
+:func:`tsaugment.metrics.tstr_score`), besides the TimeGAN-protocol scores of the
+synthetic set against the training split. Its floor (generator ``"real"``): the test
+split in place of a synthetic set (the TimeGAN scores of the training split against
+the test split; label fidelity and TSTR are then both the test accuracy of MiniRocket
+trained on the training split, what series as faithful as real ones would score).
+Sines and Stocks are unlabelled: their label columns are NaN.
+
 This is what ``tsaugment quality`` runs.
 """
 
@@ -33,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import load_stocks, make_sines
+from ._grid import _check_datasets, _load_split
 from ._registry import make_augmenter, resolve_budget
 
 __all__ = [
@@ -41,6 +57,7 @@ __all__ = [
     "load_quality_data",
     "fit_generator",
     "score_synthetic",
+    "score_labels",
     "drop_high_outliers",
     "QUALITY_COLUMNS",
     "QUALITY_DATASETS",
@@ -64,7 +81,13 @@ QUALITY_COLUMNS = [
     "predictive_trimmed",
     "discriminative_runs",
     "predictive_runs",
+    "label_fidelity",
+    "tstr",
 ]
+# the columns before label fidelity was measured: files with them are still appended
+# to by runs on unlabelled data
+_UNLABELLED_COLUMNS = QUALITY_COLUMNS[:-2]
+_PROTOCOL_SCORES = ("discriminative", "predictive")
 
 
 def load_quality_data(
@@ -162,8 +185,61 @@ def score_synthetic(
     return out
 
 
+def score_labels(X_train, y_train, X_test, y_test, X_synth, y_synth, *, seed: int) -> dict:
+    """Label fidelity and TSTR of a class-conditional synthetic set.
+
+    Parameters
+    ----------
+    X_train : ndarray of shape (n_train, n_channels, n_timepoints)
+        The real series the generator was fitted on.
+    y_train : ndarray of shape (n_train,)
+    X_test : ndarray of shape (n_test, n_channels, n_timepoints)
+        Real series the generator never saw.
+    y_test : ndarray of shape (n_test,)
+    X_synth : ndarray of shape (n_synth, n_channels, n_timepoints)
+    y_synth : ndarray of shape (n_synth,)
+        The classes the synthetic series were drawn for.
+    seed : int
+        Seeds MiniRocket.
+
+    Returns
+    -------
+    scores : dict
+        ``label_fidelity``: share of the synthetic series that MiniRocket fitted on
+        ``(X_train, y_train)`` puts in their class (= TRTS);
+        ``tstr``: accuracy on ``(X_test, y_test)`` of MiniRocket fitted on the synthetic
+        set (NaN when it holds a single class). Higher is better.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (10, 1, 5)), rng.normal(5, 1, (10, 1, 5))])
+    >>> y = np.repeat(["a", "b"], 10)
+    >>> score_labels(X, y, X + 0.2, y, X + 0.1, y, seed=0)
+    {'label_fidelity': 1.0, 'tstr': 1.0}
+    """
+    from ..metrics import label_fidelity, tstr_score
+
+    fidelity = label_fidelity(X_train, y_train, X_synth, y_synth, random_state=seed).score
+    if len(np.unique(y_synth)) < 2:
+        return {"label_fidelity": fidelity, "tstr": float("nan")}
+    return {
+        "label_fidelity": fidelity,
+        "tstr": tstr_score(X_test, y_test, X_synth, y_synth, random_state=seed),
+    }
+
+
 def fit_generator(
-    name: str, X, *, iterations: int, seed: int, params=None, device=None, verbose=False
+    name: str,
+    X,
+    y=None,
+    *,
+    iterations: int,
+    seed: int,
+    params=None,
+    device=None,
+    verbose=False,
 ):
     """Build a registered generator at an iteration budget, fit it, and time the fit.
 
@@ -172,6 +248,8 @@ def fit_generator(
     name : str
         A name from :data:`tsaugment.benchmark.AUGMENTERS`.
     X : ndarray of shape (n_cases, n_channels, n_timepoints)
+    y : ndarray of shape (n_cases,), optional
+        Labels: the generator is then fitted class-conditionally.
     iterations : int
         Training iterations per phase (epochs scale with it for the VAE).
     seed : int
@@ -201,25 +279,32 @@ def fit_generator(
         extra["device"] = device
     generator.set_params(**extra, **(params or {}))
     start = time.perf_counter()
-    generator.fit(X)
+    generator.fit(X) if y is None else generator.fit(X, y)
     return generator, time.perf_counter() - start
 
 
-def _check_output(path) -> None:
-    """Refuse, before any fit, a results file written with other columns."""
+def _check_output(path, labelled: bool) -> list[str]:
+    """The columns to append to ``path`` with; refuses, before any fit, other columns.
+
+    A file written before label fidelity was measured is appended to with its own
+    columns by a run on unlabelled data only (whose label columns are empty).
+    """
     if path is not None and os.path.exists(path) and os.path.getsize(path) > 0:
         with open(path, newline="", encoding="utf-8") as handle:
             header = next(csv.reader(handle), [])
+        if header == _UNLABELLED_COLUMNS and not labelled:
+            return header
         if header != QUALITY_COLUMNS:
             raise ValueError(
                 f"{path} has the columns {header}, not {QUALITY_COLUMNS}: write to a new file."
             )
+    return QUALITY_COLUMNS
 
 
-def _append(path, row) -> None:
+def _append(path, row, columns) -> None:
     new = not os.path.exists(path) or os.path.getsize(path) == 0
     with open(path, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=QUALITY_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerow(row)
@@ -240,15 +325,19 @@ def run_quality(
     save_dir=None,
     score_only=False,
     output=None,
+    root=None,
+    timegan_scores=True,
     verbose=False,
 ) -> pd.DataFrame:
-    """Train generators and score their samples with the TimeGAN protocol.
+    """Train generators and score their samples (TimeGAN protocol, label fidelity).
 
     Parameters
     ----------
     generators : list of str, default=("timegan", "avatar", "aae")
         Names from :data:`tsaugment.benchmark.AUGMENTERS`.
-    datasets : list of {"sines", "stocks"}
+    datasets : list of str
+        ``"sines"``, ``"stocks"`` (unlabelled), or UCR data set names (labelled: under
+        ``root``, or bundled with sktime; see the module docstring).
     iterations : int, default=1000
         Training iterations per phase (epochs scale with it for the VAE).
     metric_iterations : int, optional
@@ -276,6 +365,11 @@ def run_quality(
     output : str or os.PathLike, optional
         CSV file that receives each row as soon as it is measured (a crash loses
         nothing); an existing file with the same columns is appended to.
+    root : str or os.PathLike, optional
+        Folder of UCR data sets (see :func:`tsaugment.datasets.load_ucr`).
+    timegan_scores : bool, default=True
+        Compute the discriminative and predictive scores; False leaves them empty and
+        measures label fidelity and TSTR only (labelled data sets: much faster).
     verbose : bool, default=False
         Progress of the generators and each row as it is measured.
 
@@ -284,17 +378,24 @@ def run_quality(
     table : pandas.DataFrame
         One row per data set, generator and seed, with :data:`QUALITY_COLUMNS`: the
         discriminative and predictive scores (lower is better), their spread over the
-        post-hoc runs, their trimmed means, every run, and the seconds of the fit.
+        post-hoc runs, their trimmed means, every run, the seconds of the fit, and for
+        labelled data sets ``label_fidelity`` and ``tstr`` (higher is better; see
+        :func:`score_labels`).
     """
     if score_only and save_dir is None:
         raise ValueError("score_only needs save_dir, the folder of the saved synthetic sets.")
-    for dataset in datasets:
-        if dataset not in QUALITY_DATASETS:
-            raise ValueError(f"unknown quality data set {dataset!r}; use {QUALITY_DATASETS}.")
+    labelled = [d for d in datasets if d not in QUALITY_DATASETS]
+    if labelled:
+        _check_datasets(labelled, root)
+    if not timegan_scores and not labelled:
+        raise ValueError(
+            "timegan_scores=False leaves nothing to measure on Sines and Stocks (they have "
+            "no labels): give a labelled (UCR) data set, or keep the TimeGAN scores."
+        )
     from ._registry import check_names
 
     check_names("augmenter", [g for g in generators])
-    _check_output(output)
+    columns = _check_output(output, bool(labelled))
     params = dict(params or {})
     settings = "".join(f"_{k}-{v}" for k, v in params.items())
     score = dict(n_runs=metric_runs, metric_iterations=metric_iterations, device=device)
@@ -303,48 +404,101 @@ def run_quality(
     def record(row):
         rows.append(row)
         if output is not None:
-            _append(output, row)
+            _append(output, row, columns)
         if verbose:
             print(row, flush=True)
 
+    def protocol(X_real, X_other, seed):
+        return score_synthetic(X_real, X_other, seed=seed, **score) if timegan_scores else {}
+
     for dataset in datasets:
-        X, X_reference = load_quality_data(dataset, 0, n_channels=sines_channels)
-        label = f"sines{sines_channels}" if dataset == "sines" and sines_channels != 5 else dataset
+        data = _load_data(dataset, sines_channels, root)
+        X, y, label = data["X"], data["y"], data["label"]
         for seed in seeds:
             if floor:
-                if dataset == "stocks":
-                    order = np.random.default_rng(seed).permutation(len(X))
-                    half = len(X) // 2
-                    real_a, real_b = X[order[:half]], X_reference[order[half:]]
-                else:
-                    real_a, real_b = X, X_reference
-                scores = score_synthetic(real_a, real_b, seed=seed, **score)
-                record(_row(label, "real", seed, 0, 0.0, scores))
+                record(_row(label, "real", seed, 0, 0.0, _floor_scores(data, seed, protocol)))
             for name in generators:
                 stem = f"{label}_{name}{settings}_it{iterations}_seed{seed}"
                 saved = Path(save_dir or ".") / f"{stem}.npz"
                 if score_only:
                     if not saved.exists():
                         continue
-                    with np.load(saved, allow_pickle=False) as stored:
-                        X_synth, fit_s = stored["X_synth"], float(stored["fit_s"])
+                    X_synth, y_synth, fit_s = _load_saved(saved, y)
                 else:
                     generator, fit_s = fit_generator(
                         name,
                         X,
+                        y,
                         iterations=iterations,
                         seed=seed,
                         params=params,
                         device=device,
                         verbose=verbose,
                     )
-                    X_synth, _ = generator.sample(len(X))
+                    # as many as the real series; with labels, class by class as they are
+                    X_synth, y_synth = generator.sample(len(X), y=y)
                     if save_dir is not None:
                         saved.parent.mkdir(parents=True, exist_ok=True)
-                        np.savez_compressed(saved, X_synth=X_synth, fit_s=fit_s)
-                scores = score_synthetic(X, X_synth, seed=seed, **score)
+                        labels = {} if y is None else {"y_codes": _codes(y, y_synth)}
+                        np.savez_compressed(saved, X_synth=X_synth, fit_s=fit_s, **labels)
+                scores = protocol(X, X_synth, seed)
+                if y is not None:
+                    scores.update(
+                        score_labels(
+                            X, y, data["X_test"], data["y_test"], X_synth, y_synth, seed=seed
+                        )
+                    )
                 record(_row(label, name + settings, seed, iterations, fit_s, scores))
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+
+
+def _load_data(dataset: str, sines_channels: int, root) -> dict:
+    """The series of a quality data set and the real series of its floor.
+
+    A dict: ``X``, ``y`` (None: unlabelled), ``label`` (the name in the rows), and
+    ``X_reference``, or the test split ``X_test``, ``y_test`` of a labelled set.
+    """
+    if dataset in QUALITY_DATASETS:
+        X, X_reference = load_quality_data(dataset, 0, n_channels=sines_channels)
+        label = f"sines{sines_channels}" if dataset == "sines" and sines_channels != 5 else dataset
+        return {"X": X, "y": None, "label": label, "X_reference": X_reference}
+    X, y = _load_split(dataset, root, "train")
+    X_test, y_test = _load_split(dataset, root, "test")
+    return {"X": X, "y": y, "label": dataset, "X_test": X_test, "y_test": y_test}
+
+
+def _floor_scores(data: dict, seed: int, protocol) -> dict:
+    """Real against real: what a generator as good as the real process would score."""
+    X = data["X"]
+    if data["y"] is not None:  # the training split against the test split
+        from ..metrics import label_fidelity
+
+        scores = protocol(X, data["X_test"], seed)
+        test_accuracy = label_fidelity(
+            X, data["y"], data["X_test"], data["y_test"], random_state=seed
+        ).score
+        # label fidelity of the test split = TSTR of the training split: the same fit
+        return {**scores, "label_fidelity": test_accuracy, "tstr": test_accuracy}
+    if data["label"] == "stocks":  # one random half of the windows against the other
+        order = np.random.default_rng(seed).permutation(len(X))
+        half = len(X) // 2
+        return protocol(X[order[:half]], data["X_reference"][order[half:]], seed)
+    return protocol(X, data["X_reference"], seed)
+
+
+def _codes(y, y_synth) -> np.ndarray:
+    return np.searchsorted(np.unique(y), y_synth)
+
+
+def _load_saved(path: Path, y):
+    """``(X_synth, y_synth, fit_s)`` of a saved set (labels as the training labels)."""
+    with np.load(path, allow_pickle=False) as stored:
+        X_synth, fit_s = stored["X_synth"], float(stored["fit_s"])
+        if y is None:
+            return X_synth, None, fit_s
+        if "y_codes" not in stored:
+            raise ValueError(f"{path} holds no labels; fit the generator again.")
+        return X_synth, np.unique(y)[stored["y_codes"]], fit_s
 
 
 def _row(dataset, generator, seed, iterations, fit_seconds, scores) -> dict:
@@ -371,7 +525,7 @@ def summarise_quality(table) -> pd.DataFrame:
     summary : pandas.DataFrame
         ``n_seeds``, and the mean and ``*_std`` (over seeds, ``ddof=1``; 0 for one
         seed) of ``fit_s``, ``discriminative``, ``predictive`` and
-        ``discriminative_trimmed``.
+        ``discriminative_trimmed``, ``label_fidelity`` and ``tstr``, those measured.
 
     Examples
     --------
@@ -385,6 +539,8 @@ def summarise_quality(table) -> pd.DataFrame:
     """
     keys = ["dataset", "generator", "iterations"]
     values = ["fit_s", "discriminative", "predictive", "discriminative_trimmed"]
+    values += ["label_fidelity", "tstr"]
+    values = [c for c in values if c in table and table[c].notna().any()]  # measured ones
     grouped = table.groupby(keys, sort=False)[values]
     summary = grouped.mean()
     spread = grouped.std(ddof=1).fillna(0.0).add_suffix("_std")
