@@ -9,6 +9,7 @@ import os
 import warnings
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from tsaugment.benchmark import Cell, ResultsStore, cell_config, run_benchmark
@@ -249,3 +250,21 @@ def test_a_fingerprint_that_looks_like_a_number_reads_back_as_written(tmp_path):
     for i, config in enumerate(["000123456789", "12e456789012"]):
         store.append({**_new_row(f"A|none|knn|seed={i}", 0.5, ""), "config": config})
     assert store.read()["config"].tolist() == ["000123456789", "12e456789012"]
+
+
+def test_a_whole_old_file_migrates_to_the_same_frame(tmp_path):
+    """migrate(), what a lead calls to repair a file in place, changes no value."""
+    path = tmp_path / "results.csv"
+    _write(path, OLD, [_old_row(f"A|none|knn|seed={s}", 0.5 + s / 10) for s in range(3)])
+    _append_raw(path, PAST_COLUMNS[1], {**_new_row("A|jitter|knn|seed=0", 0.9, 0.8), "complete": 1})
+    store = ResultsStore(path)
+    with pytest.warns(RuntimeWarning):
+        before = store.read()
+    with pytest.warns(RuntimeWarning, match="migrated"):
+        assert store.migrate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        after = store.read()
+        assert not store.migrate()  # nothing left to do
+    assert _header(path) == COLUMNS and len(after) == 4
+    pd.testing.assert_frame_equal(before, after)

@@ -252,7 +252,9 @@ def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
     _target_header(path, header)  # a foreign file or an ambiguous header: ValueError
     # a row with another number of fields than the header: written by a store that
     # appended its own columns without migrating (one version per field count)
-    by_count = {len(cols): cols for cols in (*PAST_COLUMNS, COLUMNS) if len(cols) != len(header)}
+    known = [cols for cols in (*PAST_COLUMNS, COLUMNS) if len(cols) != len(header)]
+    lengths = [len(cols) for cols in known]
+    by_count = {len(cols): cols for cols in known if lengths.count(len(cols)) == 1}
     parsed, skipped = _Parsed(header), []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
