@@ -202,7 +202,10 @@ def test_each_row_records_the_configuration_it_ran_with(tmp_path):
     assert cell_config(jitter) != cell_config(replace(jitter, augmenter="auto"))
     vae = replace(jitter, augmenter="vae")  # the budget reaches the generator's params
     assert cell_config(vae) != cell_config(replace(vae, budget="small"))
-    assert cell_config(vae) == cell_config(replace(vae, dataset="Coffee"))
+    assert cell_config(vae) == cell_config(replace(vae, dataset="Coffee", seed=3))
+    resnet = replace(jitter, classifier="resnet")  # an override is part of it
+    short = replace(resnet, classifier_params=(("n_epochs", 2),))
+    assert cell_config(resnet) != cell_config(short)
 
 
 def test_resume_reruns_only_the_cells_run_with_another_configuration(tmp_path, monkeypatch):
@@ -242,7 +245,20 @@ def test_the_report_reads_old_and_new_files_alike(tmp_path):
     new_report = write_report(new, tmp_path / "new")
     # the same tables; the old file has no label fidelity to report
     assert "## Label fidelity" in new_report and "## Label fidelity" not in old_report
-    assert new_report.startswith(old_report)
+    assert "4 rows predate configuration tracking" in old_report
+    assert "configuration" not in new_report
+    assert new_report.startswith(
+        old_report.replace(
+            " 4 rows predate configuration tracking (no fingerprint): they may come from an "
+            "older protocol.",
+            "",
+        )
+    )
+    mixed = new.copy()
+    mixed.loc[mixed["seed"] == 1, "config"] = "0123456789ab"  # another protocol merged in
+    mixed_report = write_report(mixed, tmp_path / "mixed")
+    assert "Rows of 2 method(s) come from more than one configuration" in mixed_report
+    assert "`jitter|knn|ratio=1|budget=smoke`" in mixed_report
 
 
 def test_a_fingerprint_that_looks_like_a_number_reads_back_as_written(tmp_path):

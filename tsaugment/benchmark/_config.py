@@ -18,8 +18,10 @@ import numpy as np
 __all__ = ["canonical", "fingerprint", "IGNORED_PARAMS"]
 
 # parameters that say where or how loudly a cell runs, not what it computes (a cell's
-# key does not name its device either)
-IGNORED_PARAMS = frozenset({"device", "verbose", "n_jobs"})
+# key does not name its device either), and random_state, which the benchmark sets
+# from the cell's seed (in its key): so the fingerprint is the same for every seed and
+# data set of a method, and tells apart rows of different protocols in one file
+IGNORED_PARAMS = frozenset({"device", "verbose", "n_jobs", "random_state"})
 
 
 def canonical(value) -> str:
@@ -44,7 +46,7 @@ def canonical(value) -> str:
     --------
     >>> from tsaugment import JitterAugmenter
     >>> canonical(JitterAugmenter(sigma=0.05))
-    'JitterAugmenter(random_state=None,sigma=0.05)'
+    'JitterAugmenter(sigma=0.05)'
     """
     if hasattr(value, "get_params") and not isinstance(value, type):
         params = value.get_params(deep=False)

@@ -89,12 +89,13 @@ def cell_config(cell: Cell) -> str:
     them (every parameter, after the budget and the overrides: a changed default
     changes it), for ``"auto"`` its whole search (candidates, ratios, folds, rule),
     for ``"<name>+label"`` the label filter, the augmentation defaults, and
-    ``tsaugment.__version__``. Devices, ``verbose`` and ``n_jobs`` are left out (see
-    :data:`tsaugment.benchmark._config.IGNORED_PARAMS`), and so is the data set:
-    the estimators are built before they see data (a resumed run computes it once
-    per configuration, not per data set). Recorded in each row's
-    ``config`` column; a resumed :func:`run_benchmark` reruns a finished cell whose
-    recorded fingerprint differs.
+    ``tsaugment.__version__``. Devices, ``verbose``, ``n_jobs`` and ``random_state``
+    (the cell's seed, in its key) are left out (see
+    :data:`tsaugment.benchmark._config.IGNORED_PARAMS`), and so is the data set (the
+    estimators are built before they see data): the fingerprint is the same for all
+    cells of a method, so a results file shows which protocols its rows come from.
+    Recorded in each row's ``config`` column; a resumed :func:`run_benchmark` reruns
+    a finished cell whose recorded fingerprint differs.
 
     Parameters
     ----------

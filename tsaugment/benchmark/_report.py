@@ -304,6 +304,36 @@ def _reference_markdown(check: pd.DataFrame, n_std: float, margin: float) -> lis
     return lines
 
 
+def _configuration_note(results: pd.DataFrame) -> str:
+    """A sentence on the rows' configuration fingerprints, or "" when all agree.
+
+    Within one method (key without data set and seed) every row should carry one
+    fingerprint (see :func:`tsaugment.benchmark.cell_config`); rows recorded before
+    fingerprints existed carry none.
+    """
+    if "config" not in results or not len(results):
+        return ""
+    ok = results[results["status"] == "ok"]
+    config = ok["config"].fillna("").astype(str)
+    parts = ok["key"].astype(str).str.split("|")
+    method = parts.map(lambda p: "|".join(p[1:3] + p[4:]))
+    counts = config[config != ""].groupby(method[config != ""]).nunique()
+    mixed = sorted(counts[counts > 1].index)
+    notes = []
+    if (config == "").any():
+        notes.append(
+            f"{int((config == '').sum())} rows predate configuration tracking (no "
+            "fingerprint): they may come from an older protocol."
+        )
+    if mixed:
+        shown = ", ".join(f"`{m}`" for m in mixed[:5]) + (" ..." if len(mixed) > 5 else "")
+        notes.append(
+            f"Rows of {len(mixed)} method(s) come from more than one configuration "
+            f"(files of other versions or defaults merged): {shown}."
+        )
+    return " ".join(notes)
+
+
 def write_report(
     results: pd.DataFrame,
     output,
@@ -356,7 +386,8 @@ def write_report(
         "",
         f"{len(results)} cells recorded, {len(failed)} failed. {protocol}"
         + (f" Budget: {', '.join(budgets)}." if budgets else "")
-        + f" Up to {seeds} seeds per cell.",
+        + f" Up to {seeds} seeds per cell."
+        + (f" {note}" if (note := _configuration_note(results)) else ""),
         "",
         "Accuracy on the test split: mean ± std over seeds. Gains are paired by seed. "
         f"A win (loss) on a data set: the {level:.0%} t interval of the seed-paired gain "
