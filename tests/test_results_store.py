@@ -9,6 +9,7 @@ import os
 import warnings
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -284,3 +285,26 @@ def test_a_whole_old_file_migrates_to_the_same_frame(tmp_path):
         assert not store.migrate()  # nothing left to do
     assert _header(path) == COLUMNS and len(after) == 4
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_a_saved_synthetic_set_of_another_augmenter_configuration_is_refitted(
+    tmp_path, monkeypatch
+):
+    from tsaugment.augment import Augmenter
+    from tsaugment.benchmark import run_cell, synthetic_path
+    from tsaugment.datasets import load_ucr
+
+    fits, fit_resample = [], Augmenter.fit_resample
+    monkeypatch.setattr(
+        Augmenter, "fit_resample", lambda self, X, y: fits.append(1) or fit_resample(self, X, y)
+    )
+    cell = Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke")
+    folder = tmp_path / "synthetic"
+    assert run_cell(cell, synthetic_dir=folder)["status"] == "ok" and len(fits) == 1
+    path = synthetic_path(folder, cell, *load_ucr("GunPoint", split="train"))
+    saved = dict(np.load(path))
+    assert len(str(saved["config"])) == 12
+    np.savez(path, **{**saved, "config": "0123456789ab"})  # made by another version
+    assert run_cell(cell, synthetic_dir=folder)["status"] == "ok" and len(fits) == 2
+    np.savez(path, **{k: v for k, v in saved.items() if k != "config"})  # before configs
+    assert run_cell(cell, synthetic_dir=folder)["status"] == "ok" and len(fits) == 2

@@ -115,25 +115,35 @@ def cell_config(cell: Cell) -> str:
     >>> cell_config(cell) == cell_config(Cell("GunPoint", "jitter", "knn", 0, 1.0, "smoke"))
     True
     """
-    from ..filtering import resolve_filter
-
     settings = resolve_budget(cell.budget)
     classifier = make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params))
+    if cell.augmenter == AUTO:
+        parts = _augmenter_parts(cell, _auto_search(cell, settings, classifier)[1])
+    else:
+        parts = _augmenter_parts(cell, make_augmenter(cell.augmenter, settings, cell.seed))
+    return fingerprint({**parts, "classifier": classifier})
+
+
+def _augmenter_config(cell: Cell) -> str:
+    """Fingerprint of what makes a cell's synthetic set (its augmenter, not auto)."""
+    augmenter = make_augmenter(cell.augmenter, resolve_budget(cell.budget), cell.seed)
+    return fingerprint(_augmenter_parts(cell, augmenter))
+
+
+def _augmenter_parts(cell: Cell, augmenter) -> dict:
+    from ..filtering import resolve_filter
+
     defaults = {
         name: p.default
         for name, p in inspect.signature(fit_augmented).parameters.items()
         if name in ("strategy", "method", "filter_threshold", "max_draws")
     }
-    parts = {"tsaugment": __version__, "classifier": classifier, "augment": defaults}
-    if cell.augmenter == AUTO:
-        parts["augmenter"] = _auto_search(cell, settings, classifier)[1]
-    else:
-        parts["augmenter"] = make_augmenter(cell.augmenter, settings, cell.seed)
-        if split_filter(cell.augmenter)[1]:
-            parts["filter"] = resolve_filter(
-                "label", defaults["filter_threshold"], defaults["max_draws"]
-            )
-    return fingerprint(parts)
+    parts = {"tsaugment": __version__, "augment": defaults, "augmenter": augmenter}
+    if split_filter(cell.augmenter)[1]:
+        parts["filter"] = resolve_filter(
+            "label", defaults["filter_threshold"], defaults["max_draws"]
+        )
+    return parts
 
 
 def _load_split(dataset: str, root, split: str):
@@ -187,15 +197,20 @@ def _fingerprint(X, y) -> str:
     return digest.hexdigest()
 
 
-def _load_synthetic(path: Path, fingerprint: str, classes):
+def _load_synthetic(path: Path, fingerprint: str, classes, config: str | None = None):
     """The saved synthetic set, or None when unreadable or made from other data.
 
     Labels are stored as indices into ``classes`` (the sorted training labels, fixed
-    by the fingerprint), so they come back with the training labels' type.
+    by the fingerprint), so they come back with the training labels' type. A set
+    saved with another augmenter configuration (``config``, see
+    :func:`cell_config`) is None too; one saved before configurations were recorded
+    is used.
     """
     try:
         with np.load(path, allow_pickle=False) as saved:
             if str(saved["fingerprint"]) != fingerprint:
+                return None
+            if config is not None and "config" in saved and str(saved["config"]) != config:
                 return None
             return (
                 saved["X"],
@@ -207,7 +222,9 @@ def _load_synthetic(path: Path, fingerprint: str, classes):
         return None
 
 
-def _save_synthetic(path: Path, fingerprint: str, X, y_codes, fit_time, sample_time) -> None:
+def _save_synthetic(
+    path: Path, fingerprint: str, X, y_codes, fit_time, sample_time, config: str = ""
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.npz")  # savez keeps .npz
     np.savez(
@@ -217,6 +234,7 @@ def _save_synthetic(path: Path, fingerprint: str, X, y_codes, fit_time, sample_t
         fingerprint=fingerprint,
         fit_time=fit_time,
         sample_time=sample_time,
+        config=config,
     )
     os.replace(partial, path)  # whole or absent, even if killed mid-write
 
@@ -226,19 +244,20 @@ class _SyntheticFiles:
 
     def __init__(self, folder, cell: Cell):
         self.folder, self.cell = folder, cell
+        self.config = _augmenter_config(cell)
 
     def load(self, X_train, y_train):
         fingerprint = _fingerprint(X_train, y_train)
         path = _synthetic_file(self.folder, self.cell, fingerprint)
         if not path.exists():
             return None
-        return _load_synthetic(path, fingerprint, np.unique(y_train))
+        return _load_synthetic(path, fingerprint, np.unique(y_train), self.config)
 
     def save(self, X_train, y_train, X_syn, y_syn, fit_time, sample_time) -> None:
         fingerprint = _fingerprint(X_train, y_train)
         path = _synthetic_file(self.folder, self.cell, fingerprint)
         y_codes = np.searchsorted(np.unique(y_train), y_syn)
-        _save_synthetic(path, fingerprint, X_syn, y_codes, fit_time, sample_time)
+        _save_synthetic(path, fingerprint, X_syn, y_codes, fit_time, sample_time, self.config)
 
 
 @contextlib.contextmanager
@@ -588,8 +607,11 @@ def run_benchmark(
         once per data set, seed, ratio and budget, not once per classifier (a
         classifier that holds out validation series, ResNet, augments fewer and has
         its own set), and a resumed run does not refit it. A saved set made from
-        other training data is refitted; one made by older code is not, so start
-        afresh (``resume=False``) after changing a generator. With a remote Dask or
+        other training data, or by an augmenter of another configuration (other
+        parameters or tsaugment version, see :func:`cell_config`), is refitted; one
+        made by other code of the same version, or saved before configurations were
+        recorded, is not, so start afresh (``resume=False``) after changing a
+        generator's code. With a remote Dask or
         Ray cluster the folder must be one the workers share.
     torch_threads : int or None, default=1
         Intra-op threads torch uses in each cell, whatever ``n_jobs``: a cell's
