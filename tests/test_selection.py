@@ -99,11 +99,28 @@ def test_bad_parameters():
         ({"ratios": ()}, "ratios"),
         ({"ratios": (0,)}, "ratios"),
         ({"cv": 1}, "cv"),
+        ({"n_repeats": 0}, "n_repeats"),
+        ({"min_gain": "best"}, "min_gain"),
+        ({"alpha": 1.0}, "alpha"),
     ]:
         with pytest.raises(ValueError, match=match):
             AutoAugmentedClassifier(knn(), **params).fit(X, y)
-    with pytest.raises(ValueError, match="at least 2 series of every class"):
-        AutoAugmentedClassifier(knn()).fit(X[:21], y[:21])
+    with pytest.raises(ValueError, match="every class has one"):
+        AutoAugmentedClassifier(knn()).fit(X[[0, 10, 20]], y[[0, 10, 20]])
+
+
+def test_a_class_with_one_series_is_trained_on_in_every_fold():
+    X, y = data()
+    keep = np.r_[0:20, 20]  # classes a and b with 10 series each, class c with one
+    FITTED_ON.clear()
+    with pytest.warns(UserWarning, match=r"\['c'\] have a single training series"):
+        auto = AutoAugmentedClassifier(
+            knn(), candidates=[SpyJitter()], ratios=(1.0,), cv=5, random_state=0
+        ).fit(X[keep], y[keep])
+    # one jitter fit per fold, and one more for the refit only if jitter was chosen
+    assert len(FITTED_ON) == 5 + (auto.best_generator_ is not None)
+    assert all(20 in ids for ids in FITTED_ON[:5])  # the single 'c' series: always trained on
+    assert set(auto.classes_) == {"a", "b", "c"}
 
 
 def test_default_candidates():
@@ -128,7 +145,9 @@ def test_one_standard_error_rule_keeps_none_for_a_noisy_gain():
     X, y = data()
     params = dict(candidates=[JitterAugmenter()], ratios=(1.0,), cv=3, random_state=0)
     # per-fold gains 0.4, -0.3, 0.4: mean 0.167 < one standard error 0.233
-    se = AutoAugmentedClassifier(knn(), scoring=AlternatingScorer(), **params).fit(X, y)
+    se = AutoAugmentedClassifier(knn(), scoring=AlternatingScorer(), min_gain="se", **params).fit(
+        X, y
+    )
     res = se.cv_results_
     assert res["mean_gain_over_none"][1] == pytest.approx(0.5 / 3)
     assert res["se_gain_over_none"][1] == pytest.approx(np.std([0.4, -0.3, 0.4], ddof=1) / 3**0.5)
@@ -137,3 +156,55 @@ def test_one_standard_error_rule_keeps_none_for_a_noisy_gain():
         knn(), scoring=AlternatingScorer(), min_gain=0.0, **params
     ).fit(X, y)
     assert best_mean.best_index_ == 1 and best_mean.best_ratio_ == 1.0
+
+
+class FixedGainScorer:
+    """No augmentation scores 0.5; each augmented candidate its own gains, fold by fold."""
+
+    def __init__(self, gains_by_sigma):
+        self.gains = gains_by_sigma
+        self.calls = {}
+
+    def __call__(self, estimator, X, y):
+        if not hasattr(estimator, "generator"):
+            return 0.5
+        sigma = estimator.generator.sigma
+        k = self.calls.get(sigma, 0)
+        self.calls[sigma] = k + 1
+        return 0.5 + self.gains[sigma][k % len(self.gains[sigma])]
+
+
+def test_default_rule_needs_a_significant_gain_after_holm():
+    X, y = data()
+    steady = [0.04, 0.05, 0.06, 0.05, 0.05]  # small, but the same on every fold
+    noisy = [0.30, -0.05, 0.25, 0.0, 0.20]  # larger mean, passes the 1-SE rule
+    params = dict(ratios=(1.0,), cv=5, random_state=0)
+    cands = [JitterAugmenter(sigma=0.01), JitterAugmenter(sigma=0.02)]
+    scorer = FixedGainScorer({0.01: steady, 0.02: noisy})
+    auto = AutoAugmentedClassifier(knn(), candidates=cands, scoring=scorer, **params).fit(X, y)
+    res = auto.cv_results_
+    p = res["p_gain_over_none"]
+    assert np.isnan(p[0]) and p[1] < 0.001 < 0.025 < p[2]
+    assert res["eligible"].tolist() == [False, True, False]
+    assert auto.best_index_ == 1  # the steady gain, not the larger noisy one
+    # the one-standard-error rule takes the larger, noisy mean
+    se = AutoAugmentedClassifier(
+        knn(),
+        candidates=cands,
+        scoring=FixedGainScorer({0.01: steady, 0.02: noisy}),
+        min_gain="se",
+        **params,
+    ).fit(X, y)
+    assert se.best_index_ == 2
+
+
+def test_corrected_t_test_is_stricter_than_the_naive_one():
+    from scipy import stats
+
+    from tsaugment.selection import corrected_resampled_t_test
+
+    gains = np.array([[0.02, 0.05, -0.01, 0.04, 0.03]])
+    naive = stats.ttest_1samp(gains[0], 0.0, alternative="greater").pvalue
+    assert corrected_resampled_t_test(gains, 0.0)[0] == pytest.approx(naive)
+    assert corrected_resampled_t_test(gains, 0.25)[0] > naive
+    assert corrected_resampled_t_test([[0.0] * 5, [-0.1] * 5], 0.25).tolist() == [1.0, 1.0]

@@ -472,7 +472,8 @@ def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
     Candidates: none and the classic augmenters of the catalogue (learned generators
     are left out: each would be refitted once per fold and ratio); ratios: half the
     cell's ratio and the cell's ratio; 5 stratified folds of the training split; the
-    estimator's default rule (a candidate must beat none by one standard error).
+    estimator's default rule (a candidate's gain over none must pass the corrected
+    resampled t-test, Holm-adjusted over the candidates).
 
     Returns
     -------
