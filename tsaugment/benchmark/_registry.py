@@ -260,9 +260,8 @@ def _classifiers() -> dict:
         ),
         "rocket": Entry(
             "rocket",
-            "sktime.classification.kernel_based:RocketClassifier",
-            fixed={"rocket_transform": "minirocket"},
-            summary="sktime MiniRocket (needs numba)",
+            "tsaugment.classifiers:MiniRocketClassifier",
+            summary="MiniRocket + ridge (sktime's transform; needs numba)",
         ),
         "knn": Entry(
             "knn",

@@ -1,6 +1,13 @@
-"""Classifiers: ResNet and the adapter that makes sktime classifiers scikit-learn ones."""
+"""Classifiers: ResNet, MiniRocket and the adapter for sktime classifiers."""
 
+from ._minirocket import MiniRocketClassifier
 from ._resnet import ResNetClassifier
 from ._sktime import SktimeClassifier, as_sklearn_classifier, is_sktime_estimator
 
-__all__ = ["ResNetClassifier", "SktimeClassifier", "as_sklearn_classifier", "is_sktime_estimator"]
+__all__ = [
+    "MiniRocketClassifier",
+    "ResNetClassifier",
+    "SktimeClassifier",
+    "as_sklearn_classifier",
+    "is_sktime_estimator",
+]

@@ -1,0 +1,40 @@
+"""MiniRocketClassifier: sktime's RocketClassifier(minirocket) predictions, without its pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from tsaugment.classifiers import MiniRocketClassifier  # noqa: E402
+from tsaugment.datasets import load_ucr  # noqa: E402
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_same_predictions_as_sktimes_rocket_classifier(channels):
+    from sktime.classification.kernel_based import RocketClassifier
+
+    X, y = load_ucr("GunPoint", split="train")
+    X_test, _ = load_ucr("GunPoint", split="test")
+    if channels == 2:  # a second, shifted channel: the multivariate transform
+        X = np.concatenate([X, np.roll(X, 5, axis=2)], axis=1)
+        X_test = np.concatenate([X_test, np.roll(X_test, 5, axis=2)], axis=1)
+    ours = MiniRocketClassifier(num_kernels=840, random_state=3).fit(X, y)
+    theirs = RocketClassifier(rocket_transform="minirocket", num_kernels=840, random_state=3)
+    theirs.fit(X, y)
+    assert np.array_equal(ours.predict(X_test), theirs.predict(X_test))
+    assert ours.decision_function(X_test).shape == (len(X_test),)
+
+
+def test_refuses_what_minirocket_cannot_take():
+    X = np.random.default_rng(0).normal(size=(10, 1, 8))
+    y = np.repeat([0, 1], 5)
+    with pytest.raises(ValueError, match="at least 9 time points"):
+        MiniRocketClassifier().fit(X, y)
+    X = np.random.default_rng(0).normal(size=(10, 1, 20))
+    with pytest.raises(ValueError, match="random_state must be an int"):
+        MiniRocketClassifier(random_state=np.random.RandomState(0)).fit(X, y)
+    clf = MiniRocketClassifier(num_kernels=84, random_state=0).fit(X, y)
+    with pytest.raises(ValueError):
+        clf.predict(X[:, :, :15])
