@@ -105,8 +105,16 @@ def test_bad_parameters():
     ]:
         with pytest.raises(ValueError, match=match):
             AutoAugmentedClassifier(knn(), **params).fit(X, y)
-    with pytest.raises(ValueError, match="every class has one"):
-        AutoAugmentedClassifier(knn()).fit(X[[0, 10, 20]], y[[0, 10, 20]])
+
+
+def test_one_series_per_class_chooses_no_augmentation_with_a_warning():
+    X, y = data()
+    with pytest.warns(UserWarning, match="nothing to cross-validate"):
+        auto = AutoAugmentedClassifier(knn(), random_state=0).fit(X[[0, 10, 20]], y[[0, 10, 20]])
+    assert auto.choice_ == "none" and auto.best_generator_ is None
+    assert np.isnan(auto.cv_results_["mean_test_score"]).all()
+    assert not auto.cv_results_["eligible"].any()
+    assert auto.predict(X[:3]).shape == (3,)
 
 
 def test_a_class_with_one_series_is_trained_on_in_every_fold():

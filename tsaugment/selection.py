@@ -119,8 +119,9 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
     cv : int, default=5
         Stratified folds (lowered to the size of the smallest class when that is
         smaller). A class with a single series cannot be validated on: it stays in the
-        training part of every fold (a warning says so); the other classes need at
-        least 2 series each.
+        training part of every fold (a warning says so). When every class has a single
+        series there are no folds: no augmentation is chosen, with a warning, and
+        ``cv_results_`` has no split scores (means NaN).
     n_repeats : int, default=1
         Repetitions of the stratified ``cv``-fold split, each with other folds
         (``RepeatedStratifiedKFold``): ``cv * n_repeats`` paired scores per candidate.
@@ -325,7 +326,6 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
                 times[row, k] = time.perf_counter() - t0
                 scores[row, k] = scorer(est, X[val], y[val])
         self.search_time_ = time.perf_counter() - start
-        mean = scores.mean(axis=1)
         results = {
             "generator": np.array([candidate_name(g) for _, g, _ in grid]),
             "candidate": np.array([i for i, _, _ in grid]),
@@ -333,18 +333,31 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         }
         for k in range(len(folds)):
             results[f"split{k}_test_score"] = scores[:, k]
-        results["mean_test_score"] = mean
-        results["std_test_score"] = scores.std(axis=1)
-        order = np.argsort(-mean, kind="stable")
+        gain = scores - scores[0]  # paired by fold
+        if folds:
+            mean = scores.mean(axis=1)
+            results["mean_test_score"] = mean
+            results["std_test_score"] = scores.std(axis=1)
+            results["mean_fit_time"] = times.mean(axis=1)
+            results["mean_gain_over_none"] = gain.mean(axis=1)
+            results["se_gain_over_none"] = gain.std(axis=1, ddof=1) / np.sqrt(len(folds))
+            overlap = np.mean([len(val) / len(train) for train, val in folds])
+            p_values = corrected_resampled_t_test(gain[1:], overlap)
+        else:  # nothing to validate on: no scores, and no candidate can pass
+            mean = np.full(len(grid), np.nan)
+            for name in (
+                "mean_test_score",
+                "std_test_score",
+                "mean_fit_time",
+                "mean_gain_over_none",
+                "se_gain_over_none",
+            ):
+                results[name] = mean.copy()
+            p_values = np.ones(len(grid) - 1)
+        order = np.argsort(-np.nan_to_num(mean, nan=-np.inf), kind="stable")
         rank = np.empty(len(grid), dtype=np.int64)
         rank[order] = np.arange(1, len(grid) + 1)
         results["rank_test_score"] = rank
-        results["mean_fit_time"] = times.mean(axis=1)
-        gain = scores - scores[0]  # paired by fold
-        results["mean_gain_over_none"] = gain.mean(axis=1)
-        results["se_gain_over_none"] = gain.std(axis=1, ddof=1) / np.sqrt(len(folds))
-        overlap = np.mean([len(val) / len(train) for train, val in folds])
-        p_values = corrected_resampled_t_test(gain[1:], overlap)
         results["p_gain_over_none"] = np.concatenate([[np.nan], p_values])
         if self.min_gain == "test":
             eligible = np.concatenate([[False], _holm_rejections(p_values, self.alpha)])
@@ -395,10 +408,13 @@ def _paired_folds(y, cv: int, n_repeats: int, seed: int) -> list:
     classes, counts = np.unique(y, return_counts=True)
     single = classes[counts < 2]
     if len(single) == len(classes):
-        raise ValueError(
-            "AutoAugmentedClassifier needs at least 2 series in some class for its "
-            "cross-validation; every class has one."
+        warnings.warn(
+            "every class has a single training series: there is nothing to cross-validate "
+            "on, so no augmentation is chosen (no candidate can show a gain).",
+            UserWarning,
+            stacklevel=3,
         )
+        return []
     if len(single):
         warnings.warn(
             f"class(es) {single.tolist()} have a single training series: they stay in the "
