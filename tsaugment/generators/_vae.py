@@ -17,6 +17,18 @@ __all__ = ["LatentVAEAugmenter"]
 _SAMPLINGS = ("perturb", "class_gaussian")
 
 
+def _batches(order: torch.Tensor, batch: int) -> list[torch.Tensor]:
+    """``order`` cut into batches of ``batch``, a last batch of one joined to the one before.
+
+    The encoder's batch normalisation needs more than one value per channel, which a
+    single series of a very short feature map does not give.
+    """
+    chunks = list(order.split(batch))
+    if len(chunks) > 1 and chunks[-1].numel() == 1:
+        chunks[-2:] = [torch.cat(chunks[-2:])]
+    return chunks
+
+
 class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     """Variational autoencoder whose latent space makes new labelled series.
 
@@ -33,7 +45,11 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     ``n_timepoints``): unlike the fully connected layers of the original method, it
     works for univariate and multivariate series of any length (24 to 1,000+ points)
     at a cost linear in the length, which a recurrent network over 1,000 steps is not
-    on a CPU.
+    on a CPU. The network reads each series as its deviation from the training mean,
+    standardised per time point, normalises its encoder's activations and adds its
+    output to that mean (see :mod:`tsaugment.nn._vae`): without this the posterior
+    collapsed on data sets whose series share most of their shape, and every series,
+    whatever its class, decoded to about the data set's mean.
 
     Labels: the VAE itself is unconditional (trained on all series together, so small
     classes share what they have in common); the label is kept by construction.
@@ -189,6 +205,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     def _fit_scaled(self, X, y_codes) -> None:
         self.model_ = self._build_model().to(self.device_)
         data = as_tensor(X, self.device_)
+        self.model_.set_reference(data)
         n = data.shape[0]
         batch = min(int(self.batch_size), n)
         optimiser = self._adam(self.model_)
@@ -198,8 +215,8 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
             self.model_.train()
             order = torch.randperm(n, device=self.device_)
             totals = torch.zeros(3, device=self.device_)
-            for start in range(0, n, batch):
-                x = data[order[start : start + batch]]
+            for chunk in _batches(order, batch):
+                x = data[chunk]
                 recon, mu, logvar = self.model_(x)
                 losses = vae_loss(x, recon, mu, logvar, beta)
                 optimizer_step(optimiser, losses["loss"])

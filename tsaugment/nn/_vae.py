@@ -15,6 +15,32 @@ mean and log-variance. The decoder mirrors it: a linear layer back to that featu
 the same number of transposed convolutions that double the length exactly, a last
 convolution to ``n_channels``, and a crop to exactly ``n_timepoints``.
 
+Why the network sees each series as its deviation from the training mean: the series
+of a UCR data set share most of their shape (the spread between series about the
+mean series is 0.06 % (Wine) to 36 % (ECG200) of the variance of the scaled data),
+and a stack of convolutions at PyTorch's default initialisation shrinks its input at
+every stage. Without the measures below, the posterior means of all series started
+nearly equal (on Coffee, a spread of 3e-5 latent units beside a posterior noise of
+1): the decoder learnt the data set's mean series, the KL term pulled the encodings
+onto the prior, and every series decoded to about that mean (posterior collapse). On
+20 to 60 series an epoch is one optimiser step; after the 100 epochs of the
+benchmark's "small" budget the spread was still 0.000 to 0.016 on Coffee, GunPoint
+and Beef and samples were put in their class at chance, and Coffee stayed collapsed
+at 2,000 epochs. Four parts of the network remove that start:
+
+- the encoder reads ``(x - center) / scale``, the series standardised per channel and
+  time point by the training set's mean and standard deviation (buffers set by
+  :meth:`ConvVAE.set_reference`), so what tells series apart is of order one;
+- batch normalisation (Ioffe and Szegedy, 2015) after each encoder convolution keeps
+  it of order one through the stages;
+- the decoder's output is added to ``center``: it learns the deviations, not the
+  shared shape, so the latent code is needed from the first step;
+- convolutions and linear layers start from He et al.'s (2015) initialisation for
+  rectifier networks, which keeps the signal's scale through the GELU stack.
+
+The model is unchanged: the same Gaussian encoder and decoder, the same ELBO on the
+same data (``center`` and ``scale`` are fixed affine maps, not parameters).
+
 Data layout is ``(batch, n_channels, n_timepoints)`` throughout (``Conv1d``'s own), so
 no transpose is needed.
 """
@@ -49,6 +75,11 @@ class ConvVAE(nn.Module):
         Convolution channels of every hidden layer.
     kernel_size : int
         Odd kernel size of the encoder's convolutions.
+
+    Notes
+    -----
+    ``center`` and ``scale`` (buffers of shape ``(1, n_channels, n_timepoints)``, zero
+    and one until :meth:`set_reference` is called) travel with the state dict.
     """
 
     def __init__(
@@ -64,6 +95,7 @@ class ConvVAE(nn.Module):
         for _ in range(self.n_stages):
             layers += [
                 nn.Conv1d(in_ch, n_filters, kernel_size, stride=2, padding=kernel_size // 2),
+                nn.BatchNorm1d(n_filters),
                 nn.GELU(),
             ]
             in_ch = n_filters
@@ -78,15 +110,38 @@ class ConvVAE(nn.Module):
             up += [nn.ConvTranspose1d(n_filters, n_filters, 4, stride=2, padding=1), nn.GELU()]
         up.append(nn.Conv1d(n_filters, n_channels, kernel_size, padding=kernel_size // 2))
         self.decoder = nn.Sequential(*up)
+        self.register_buffer("center", torch.zeros(1, n_channels, n_timepoints))
+        self.register_buffer("scale", torch.ones(1, n_channels, n_timepoints))
+        _he_init_(self)
+
+    @torch.no_grad()
+    def set_reference(self, x: torch.Tensor) -> ConvVAE:
+        """Set ``center`` and ``scale`` to the per-point mean and std of training series.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n_cases, n_channels, n_timepoints)
+
+        Returns
+        -------
+        self : ConvVAE
+        """
+        center = x.mean(dim=0, keepdim=True)
+        spread = x.std(dim=0, keepdim=True, unbiased=False)
+        # a floor for points where every series agrees (and for a single series)
+        floor = max(1e-3 * float(x.std(unbiased=False)), 1e-6)
+        self.center.copy_(center)
+        self.scale.copy_(spread.clamp_min(floor))
+        return self
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Posterior mean and log-variance, each of shape ``(batch, latent_dim)``."""
-        mu, logvar = self.to_posterior(self.encoder(x)).chunk(2, dim=1)
+        mu, logvar = self.to_posterior(self.encoder((x - self.center) / self.scale)).chunk(2, dim=1)
         return mu, logvar
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Series of shape ``(batch, n_channels, n_timepoints)`` from latent points."""
-        return self.decoder(self.from_latent(z))[:, :, : self.n_timepoints]
+        return self.center + self.decoder(self.from_latent(z))[:, :, : self.n_timepoints]
 
     @staticmethod
     def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -97,6 +152,21 @@ class ConvVAE(nn.Module):
         """Reconstruction (through a posterior draw), posterior mean and log-variance."""
         mu, logvar = self.encode(x)
         return self.decode(self.reparameterize(mu, logvar)), mu, logvar
+
+
+@torch.no_grad()
+def _he_init_(module: nn.Module) -> None:
+    """He (fan-in, rectifier gain) weights and zero biases for convolutions and linear layers.
+
+    A transposed convolution's fan-in is PyTorch's ``fan_out`` of its weight (whose
+    first dimension is the input channels).
+    """
+    for layer in module.modules():
+        if isinstance(layer, (nn.Conv1d, nn.Linear, nn.ConvTranspose1d)):
+            mode = "fan_out" if isinstance(layer, nn.ConvTranspose1d) else "fan_in"
+            nn.init.kaiming_normal_(layer.weight, mode=mode, nonlinearity="relu")
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
 
 
 def vae_loss(
