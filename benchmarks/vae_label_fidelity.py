@@ -1,12 +1,13 @@
 """Label fidelity of LatentVAEAugmenter's synthetic series on UCR data sets.
 
     OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python benchmarks/vae_label_fidelity.py \
-        --root <UCR folder> --output vae_label_fidelity.csv [--epochs 100 400] [--accuracy]
+        --root <UCR folder> --output vae_label_fidelity.csv \
+        [--epochs 100 400] [--noise 0.1 0.5] [--accuracy]
 
-Per data set, seed and number of epochs, the VAE (its defaults otherwise) is drawn
-from as a benchmark cell draws it: ``Augmenter(vae, ratio=1, random_state=seed)`` on
-the training split, one synthetic series per training series, classes in their
-training proportions. Columns:
+Per data set, seed, number of epochs and latent noise, the VAE (its defaults
+otherwise) is drawn from as a benchmark cell draws it:
+``Augmenter(vae, ratio=1, random_state=seed)`` on the training split, one synthetic
+series per training series, classes in their training proportions. Columns:
 
 - ``label_fidelity``: :func:`tsaugment.metrics.label_fidelity` of that synthetic set,
   its checker (MiniRocket + ridge) fitted on the training split with ``random_state``
@@ -30,6 +31,7 @@ versions of the package (``--tag`` names the version in the rows).
 
 import argparse
 import csv
+import itertools
 import time
 
 import numpy as np
@@ -49,6 +51,7 @@ COLUMNS = [
     "n_classes",
     "seed",
     "epochs",
+    "noise",
     "label_fidelity",
     "worst_class",
     "latent_spread",
@@ -76,6 +79,9 @@ def main():
     parser.add_argument(
         "--epochs", nargs="+", type=int, default=[100], help="default: the small budget's 100"
     )
+    parser.add_argument(
+        "--noise", nargs="+", type=float, default=[0.1], help="default: the VAE's 0.1"
+    )
     parser.add_argument("--accuracy", action="store_true", help="also MiniRocket accuracy")
     parser.add_argument("--tag", default=tsaugment.__version__)
     args = parser.parse_args()
@@ -95,9 +101,11 @@ def main():
                 if args.accuracy:
                     clf = make_classifier("rocket", seed)
                     accuracy_none = clone(clf).fit(X, y).score(X_test, y_test)
-                for epochs in args.epochs:
+                for epochs, noise in itertools.product(args.epochs, args.noise):
                     augmenter = Augmenter(
-                        LatentVAEAugmenter(n_epochs=epochs), ratio=1.0, random_state=seed
+                        LatentVAEAugmenter(n_epochs=epochs, noise=noise),
+                        ratio=1.0,
+                        random_state=seed,
                     )
                     start = time.perf_counter()
                     X_all, y_all = augmenter.fit_resample(X, y)
@@ -111,6 +119,7 @@ def main():
                         "n_classes": len(np.unique(y)),
                         "seed": seed,
                         "epochs": epochs,
+                        "noise": noise,
                         "label_fidelity": round(fidelity.score, 4),
                         "worst_class": round(min(fidelity.per_class.values()), 4),
                         "latent_spread": round(float(vae.latent_mean_.std(axis=0).mean()), 4),
