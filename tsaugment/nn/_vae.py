@@ -24,9 +24,10 @@ nearly equal (on Coffee, a spread of 3e-5 latent units beside a posterior noise 
 1): the decoder learnt the data set's mean series, the KL term pulled the encodings
 onto the prior, and every series decoded to about that mean (posterior collapse). On
 20 to 60 series an epoch is one optimiser step; after the 100 epochs of the
-benchmark's "small" budget the spread was still 0.000 to 0.016 on Coffee, GunPoint
-and Beef and samples were put in their class at chance, and Coffee stayed collapsed
-at 2,000 epochs. Four parts of the network remove that start:
+benchmark's "small" budget the spread was still 0.000 to 0.022 on five of six small
+UCR sets, whose samples were put in their class at chance, and Coffee stayed
+collapsed at 2,000 epochs (``benchmarks/runs/vae_label_fidelity/``). Four parts of
+the network remove that start:
 
 - the encoder reads ``(x - center) / scale``, the series standardised per channel and
   time point by the training set's mean and standard deviation (buffers set by
