@@ -52,6 +52,7 @@ COLUMNS = [
     "seed",
     "epochs",
     "noise",
+    "min_steps",
     "label_fidelity",
     "worst_class",
     "latent_spread",
@@ -82,6 +83,9 @@ def main():
     parser.add_argument(
         "--noise", nargs="+", type=float, default=[0.1], help="default: the VAE's 0.1"
     )
+    parser.add_argument(
+        "--min-steps", type=int, default=None, help="LatentVAEAugmenter(min_steps=...)"
+    )
     parser.add_argument("--accuracy", action="store_true", help="also MiniRocket accuracy")
     parser.add_argument("--tag", default=tsaugment.__version__)
     args = parser.parse_args()
@@ -102,8 +106,11 @@ def main():
                     clf = make_classifier("rocket", seed)
                     accuracy_none = clone(clf).fit(X, y).score(X_test, y_test)
                 for epochs, noise in itertools.product(args.epochs, args.noise):
+                    params = {"n_epochs": epochs, "noise": noise}
+                    if args.min_steps is not None:  # a parameter the fix added
+                        params["min_steps"] = args.min_steps
                     augmenter = Augmenter(
-                        LatentVAEAugmenter(n_epochs=epochs, noise=noise),
+                        LatentVAEAugmenter(**params),
                         ratio=1.0,
                         random_state=seed,
                     )
@@ -120,6 +127,7 @@ def main():
                         "seed": seed,
                         "epochs": epochs,
                         "noise": noise,
+                        "min_steps": args.min_steps,
                         "label_fidelity": round(fidelity.score, 4),
                         "worst_class": round(min(fidelity.per_class.values()), 4),
                         "latent_spread": round(float(vae.latent_mean_.std(axis=0).mean()), 4),

@@ -122,6 +122,7 @@ def test_unlabelled_fit_and_univariate_input():
         {"sampling": "prior"},
         {"kernel_size": 4},
         {"batch_size": 1.5},
+        {"min_steps": 0},
     ],
 )
 def test_bad_parameters_raise_clear_errors(params):
@@ -220,6 +221,14 @@ def test_reference_standardises_the_encoder_input_and_centres_the_output():
     # a set of identical series: a floor instead of a zero scale
     same = ConvVAE(1, 8, 2, 4, 3).set_reference(torch.ones(3, 1, 8))
     assert (same.scale > 0).all() and torch.isfinite(same.encode(torch.ones(2, 1, 8))[0]).all()
+
+
+def test_min_steps_raises_the_epochs_only_when_they_make_fewer_steps():
+    X = _panel(n=12)  # batches of 4: three steps an epoch
+    few = LatentVAEAugmenter(**{**TINY, "n_epochs": 2, "batch_size": 4, "min_steps": 10}).fit(X)
+    assert len(few.history_["train"]["loss"]) == 4  # ceil(10 / 3)
+    enough = LatentVAEAugmenter(**{**TINY, "n_epochs": 2, "batch_size": 4, "min_steps": 3}).fit(X)
+    assert len(enough.history_["train"]["loss"]) == 2
 
 
 def test_a_last_batch_of_one_series_is_joined_to_the_one_before():

@@ -77,6 +77,14 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         ``k`` variants of a data set call ``transform`` ``k`` times.
     n_epochs : int, default=400
         Passes over the training data.
+    min_steps : int or None, default=None
+        At least this many optimiser steps: ``n_epochs`` is raised to
+        ``ceil(min_steps / steps_per_epoch)`` when it would make fewer. On a training
+        set no larger than ``batch_size`` an epoch is one step, so 100 epochs on 20
+        to 60 series are 100 steps, too few for series that are mostly noise (UCR's CBF
+        and ShapeletSim: label fidelity at chance at 100 epochs, 1.0 with
+        ``min_steps=1000``; ``benchmarks/runs/vae_label_fidelity/``). None (the
+        default) trains exactly ``n_epochs`` epochs.
     batch_size : int, default=64
         Series per optimiser step (all of them when there are fewer).
     lr : float, default=1e-3
@@ -148,6 +156,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         "noise": [Interval(Real, 0)],
         "n_samples_per_input": [Interval(Integral, 1)],
         "n_epochs": [Interval(Integral, 1)],
+        "min_steps": [Interval(Integral, 1), None],
         "batch_size": [Interval(Integral, 1)],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "beta": [Interval(Real, 0)],
@@ -163,6 +172,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         noise=0.1,
         n_samples_per_input=1,
         n_epochs=400,
+        min_steps=None,
         batch_size=64,
         lr=1e-3,
         beta=1.0,
@@ -177,6 +187,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         self.noise = noise
         self.n_samples_per_input = n_samples_per_input
         self.n_epochs = n_epochs
+        self.min_steps = min_steps
         self.batch_size = batch_size
         self.lr = lr
         self.beta = beta
@@ -210,6 +221,10 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         batch = min(int(self.batch_size), n)
         optimiser = self._adam(self.model_)
         beta = float(self.beta)
+        n_epochs = int(self.n_epochs)
+        if self.min_steps is not None:
+            per_epoch = len(_batches(torch.arange(n), batch))
+            n_epochs = max(n_epochs, math.ceil(int(self.min_steps) / per_epoch))
 
         def epoch(_):
             self.model_.train()
@@ -224,7 +239,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
                 totals += weight * torch.stack([losses[k].detach() for k in ("loss", "mse", "kl")])
             return dict(zip(("loss", "mse", "kl"), totals))
 
-        self._run_phase(epoch, self.n_epochs, "train")
+        self._run_phase(epoch, n_epochs, "train")
 
         mu, logvar = self._encode(X)
         self.latent_mean_ = mu
