@@ -83,8 +83,9 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         set no larger than ``batch_size`` an epoch is one step, so 100 epochs on 20
         to 60 series are 100 steps, too few for series that are mostly noise (UCR's CBF
         and ShapeletSim: label fidelity at chance at 100 epochs, 1.0 with
-        ``min_steps=1000``; ``benchmarks/runs/vae_label_fidelity/``). None (the
-        default) trains exactly ``n_epochs`` epochs.
+        ``min_steps=1000``, whose samples are also much nearer copies of training
+        series; ``benchmarks/runs/vae_label_fidelity/``). None (the default) trains
+        exactly ``n_epochs`` epochs.
     batch_size : int, default=64
         Series per optimiser step (all of them when there are fewer).
     lr : float, default=1e-3
