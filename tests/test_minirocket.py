@@ -38,3 +38,24 @@ def test_refuses_what_minirocket_cannot_take():
     clf = MiniRocketClassifier(num_kernels=84, random_state=0).fit(X, y)
     with pytest.raises(ValueError):
         clf.predict(X[:, :, :15])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"num_kernels": 10}, "num_kernels"),
+        ({"num_kernels": 0}, "num_kernels"),
+        ({"num_kernels": 84.5}, "num_kernels"),
+        ({"num_kernels": "many"}, "num_kernels"),
+        ({"max_dilations_per_kernel": 0}, "max_dilations_per_kernel"),
+        ({"max_dilations_per_kernel": -1}, "max_dilations_per_kernel"),
+        ({"random_state": True}, "random_state"),
+    ],
+)
+def test_bad_parameters_raise_a_clear_error_in_fit(params, match):
+    # MiniRocket makes features in multiples of 84: fewer kernels silently gave 84
+    # features; other values failed deep inside sktime's numba code
+    X = np.random.default_rng(0).normal(size=(10, 1, 20))
+    y = np.repeat([0, 1], 5)
+    with pytest.raises(ValueError, match=match):
+        MiniRocketClassifier(**params).fit(X, y)

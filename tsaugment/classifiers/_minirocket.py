@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import RidgeClassifierCV
@@ -27,9 +29,10 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     num_kernels : int, default=10000
-        Number of features (rounded down to a multiple of 84 by MiniRocket).
+        Number of features (rounded down to a multiple of 84 by MiniRocket; at least
+        84).
     max_dilations_per_kernel : int, default=32
-        As in sktime's ``MiniRocket``.
+        As in sktime's ``MiniRocket`` (at least 1).
     random_state : int or None, default=None
         Seeds MiniRocket's random biases (an int, as sktime takes).
 
@@ -84,7 +87,13 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"MiniRocketClassifier needs series of at least 9 time points; got {X.shape[2]}."
             )
-        if self.random_state is not None and not isinstance(self.random_state, (int, np.integer)):
+        for name, least in (("num_kernels", 84), ("max_dilations_per_kernel", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+                raise ValueError(f"{name} must be an integer >= {least}, got {value!r}.")
+        if isinstance(self.random_state, bool) or (
+            self.random_state is not None and not isinstance(self.random_state, (int, np.integer))
+        ):
             raise ValueError(
                 f"random_state must be an int or None (sktime's MiniRocket takes no "
                 f"generator), got {self.random_state!r}."
