@@ -237,6 +237,14 @@ def test_a_last_batch_of_one_series_is_joined_to_the_one_before():
     assert np.isfinite(vae.sample(3)[0]).all()
 
 
+def test_batch_size_one_trains_on_a_feature_map_of_one_step():
+    # every batch of a single series left batch norm one value per channel: it failed
+    # deep inside torch; a batch takes at least two series
+    X = _panel(n=5, c=1, t=2)
+    vae = LatentVAEAugmenter(**{**TINY, "batch_size": 1, "n_epochs": 1}).fit(X)
+    assert np.isfinite(vae.sample(3)[0]).all()
+
+
 def test_a_class_of_one_series_is_accepted():
     X = _panel(n=5)
     y = np.array([0, 0, 0, 0, 1])

@@ -87,7 +87,8 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         series; ``benchmarks/runs/vae_label_fidelity/``). None (the default) trains
         exactly ``n_epochs`` epochs.
     batch_size : int, default=64
-        Series per optimiser step (all of them when there are fewer).
+        Series per optimiser step (all of them when there are fewer; at least 2: the
+        encoder's batch normalisation needs more than one series).
     lr : float, default=1e-3
         Learning rate of Adam.
     beta : float, default=1.0
@@ -219,7 +220,7 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
         data = as_tensor(X, self.device_)
         self.model_.set_reference(data)
         n = data.shape[0]
-        batch = min(int(self.batch_size), n)
+        batch = min(max(int(self.batch_size), 2), n)  # batch norm needs two series
         optimiser = self._adam(self.model_)
         beta = float(self.beta)
         n_epochs = int(self.n_epochs)
