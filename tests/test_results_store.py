@@ -308,3 +308,29 @@ def test_a_saved_synthetic_set_of_another_augmenter_configuration_is_refitted(
     assert run_cell(cell, synthetic_dir=folder)["status"] == "ok" and len(fits) == 2
     np.savez(path, **{k: v for k, v in saved.items() if k != "config"})  # before configs
     assert run_cell(cell, synthetic_dir=folder)["status"] == "ok" and len(fits) == 2
+
+
+@pytest.mark.parametrize("separator", ["\r", "\x0c", "\u2028", "\x85"])
+def test_a_field_with_a_line_separator_other_than_newline_keeps_its_row(tmp_path, separator):
+    # rows end in "\n" (or "\r\n"); str.splitlines also cut at these, tearing the row
+    store = ResultsStore(tmp_path / "results.csv")
+    error = f"RuntimeError: first{separator}second"
+    store.append({**_new_row("A|none|knn|seed=0", "", ""), "status": "error", "error": error})
+    store.append(_new_row("A|none|knn|seed=1", 0.5, ""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no row is skipped as torn
+        frame = store.read()
+    assert frame["key"].tolist() == ["A|none|knn|seed=0", "A|none|knn|seed=1"]
+    assert frame["error"].iloc[0] == error
+
+
+def test_a_field_holding_a_carriage_return_survives_migration(tmp_path):
+    path = tmp_path / "results.csv"
+    _write(path, PAST_COLUMNS[0], [_old_row("A|none|knn|seed=0", 0.5, error="E: a\rb")])
+    store = ResultsStore(path)
+    with pytest.warns(RuntimeWarning, match="migrated"):
+        store.append(_new_row("A|none|knn|seed=1", 0.8, ""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = store.read()
+    assert frame["error"].tolist() == ["E: a\rb", "ValueError: a, b"]

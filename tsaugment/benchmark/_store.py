@@ -106,13 +106,15 @@ class ResultsStore:
         if target == parsed.header and not parsed.recovered:
             return False
         buffer = io.StringIO(newline="")
-        writer = csv.DictWriter(buffer, fieldnames=target, restval="", lineterminator="\n")
+        # "\r\n", as append writes: the csv module quotes a field holding "\r" only
+        # when "\r" is in its line terminator
+        writer = csv.DictWriter(buffer, fieldnames=target, restval="", lineterminator="\r\n")
         writer.writeheader()
         for entry in parsed.entries:
             if isinstance(entry, dict):
                 writer.writerow(entry)
             else:  # a torn or malformed line, kept as it was
-                buffer.write(entry + "\n")
+                buffer.write(entry + "\r\n")
         _replace_atomically(self.path, buffer.getvalue())
         added = [c for c in target if c not in parsed.header]
         kept = [c for c in parsed.header if c not in COLUMNS]
@@ -144,7 +146,7 @@ class ResultsStore:
             return _typed(pd.DataFrame(columns=COLUMNS))
         columns = _target_header(self.path, parsed.header)
         buffer = io.StringIO(newline="")
-        writer = csv.DictWriter(buffer, fieldnames=columns, restval="", lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns, restval="", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(e for e in parsed.entries if isinstance(e, dict))
         buffer.seek(0)
@@ -238,9 +240,12 @@ def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
     line, the header, was cut short.
     """
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        lines = handle.read().splitlines()
-    if not lines:
+        text = handle.read()
+    if not text:
         return None
+    # rows end in "\n" or "\r\n"; str.splitlines would also cut at a "\r", form feed
+    # or Unicode separator inside a field (an error message), tearing a whole row
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     header = next(csv.reader([lines[0]]))
     if ("key" not in header or "complete" not in header) and len(lines) == 1:
         warnings.warn(  # the header itself was cut: no cell was recorded
