@@ -59,3 +59,22 @@ def test_bad_parameters_raise_a_clear_error_in_fit(params, match):
     y = np.repeat([0, 1], 5)
     with pytest.raises(ValueError, match=match):
         MiniRocketClassifier(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_numpy_integer_seed_seeds_like_the_same_int(channels):
+    # sktime's MiniRocket seeds only from a Python int (a numpy integer left it
+    # unseeded; MiniRocketMultivariate refused it)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, channels, 30))
+    y = np.repeat([0, 1], 6)
+    X_test = rng.normal(size=(5, channels, 30))
+    ours = MiniRocketClassifier(num_kernels=84, random_state=np.int64(3)).fit(X, y)
+    same = MiniRocketClassifier(num_kernels=84, random_state=3).fit(X, y)
+    assert np.array_equal(ours.decision_function(X_test), same.decision_function(X_test))
+
+
+def test_a_seed_beyond_int32_is_refused_clearly():
+    X = np.random.default_rng(0).normal(size=(10, 1, 20))
+    with pytest.raises(ValueError, match="random_state"):
+        MiniRocketClassifier(num_kernels=84, random_state=2**31).fit(X, np.repeat([0, 1], 5))

@@ -34,7 +34,8 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
     max_dilations_per_kernel : int, default=32
         As in sktime's ``MiniRocket`` (at least 1).
     random_state : int or None, default=None
-        Seeds MiniRocket's random biases (an int, as sktime takes).
+        Seeds MiniRocket's random biases (an int of 32 bits, as sktime takes; a numpy
+        integer too).
 
     Attributes
     ----------
@@ -91,19 +92,23 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
                 raise ValueError(f"{name} must be an integer >= {least}, got {value!r}.")
-        if isinstance(self.random_state, bool) or (
-            self.random_state is not None and not isinstance(self.random_state, (int, np.integer))
+        seed = self.random_state
+        if seed is not None and (
+            isinstance(seed, bool)
+            or not isinstance(seed, (int, np.integer))
+            or not -(2**31) <= seed < 2**31
         ):
             raise ValueError(
-                f"random_state must be an int or None (sktime's MiniRocket takes no "
-                f"generator), got {self.random_state!r}."
+                f"random_state must be an int of 32 bits or None (sktime's MiniRocket "
+                f"takes no generator), got {seed!r}."
             )
+        seed = None if seed is None else int(seed)  # sktime seeds from a Python int only
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
         transform = MiniRocket if X.shape[1] == 1 else MiniRocketMultivariate
         self.transform_ = transform(
             num_kernels=self.num_kernels,
             max_dilations_per_kernel=self.max_dilations_per_kernel,
-            random_state=self.random_state,
+            random_state=seed,
         ).fit(X)
         self.scaler_ = StandardScaler(with_mean=False)
         features = self.scaler_.fit_transform(self._features(X))
