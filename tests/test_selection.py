@@ -216,3 +216,21 @@ def test_corrected_t_test_is_stricter_than_the_naive_one():
     assert corrected_resampled_t_test(gains, 0.0)[0] == pytest.approx(naive)
     assert corrected_resampled_t_test(gains, 0.25)[0] > naive
     assert corrected_resampled_t_test([[0.0] * 5, [-0.1] * 5], 0.25).tolist() == [1.0, 1.0]
+
+
+def test_a_candidate_whose_scores_are_nan_is_never_chosen():
+    # a scorer that returns NaN on a fold (an undefined metric) gives a NaN p-value:
+    # Holm's step-down must not count it as a rejection
+    X, y = data()
+    scorer = FixedGainScorer({0.01: [np.nan, 0.05, 0.05, 0.05, 0.05]})
+    auto = AutoAugmentedClassifier(
+        knn(),
+        candidates=[JitterAugmenter(sigma=0.01)],
+        ratios=(1.0,),
+        cv=5,
+        scoring=scorer,
+        random_state=0,
+    ).fit(X, y)
+    assert np.isnan(auto.cv_results_["p_gain_over_none"][1])
+    assert auto.cv_results_["eligible"].tolist() == [False, False]
+    assert auto.best_index_ == 0 and auto.choice_ == "none"
