@@ -98,6 +98,7 @@ def test_bad_parameters():
     for params, match in [
         ({"ratios": ()}, "ratios"),
         ({"ratios": (0,)}, "ratios"),
+        ({"ratios": 0.5}, "ratios"),  # a number, not a list: was a bare TypeError
         ({"cv": 1}, "cv"),
         ({"n_repeats": 0}, "n_repeats"),
         ({"min_gain": "best"}, "min_gain"),

@@ -245,7 +245,7 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         candidates = default_candidates() if self.candidates is None else list(self.candidates)
         if not any(c is None for c in candidates):
             candidates = [None, *candidates]
-        ratios = tuple(self.ratios)
+        ratios = tuple(self.ratios) if np.iterable(self.ratios) else ()
         if not ratios or any(
             isinstance(r, bool) or not isinstance(r, numbers.Real) or not r > 0 for r in ratios
         ):
