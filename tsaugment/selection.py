@@ -134,7 +134,8 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         those gains (``"se"``); or it exceeds a fixed margin (``0.0``: the best mean
         wins).
     alpha : float, default=0.05
-        Level of the test of ``min_gain="test"`` (family-wise, over the candidates).
+        Level of the test of ``min_gain="test"`` (family-wise, over every generator
+        at every ratio: Holm's correction counts ``n_generators * n_ratios`` tests).
     filter, filter_threshold, max_draws :
         Passed to :class:`tsaugment.AugmentedClassifier` for every candidate (for
         instance ``filter="label"`` to screen learned generators' series).
