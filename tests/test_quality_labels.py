@@ -75,5 +75,7 @@ def test_unlabelled_data_keeps_its_columns_and_old_files(tmp_path):
         run_quality(["jitter"], ["GunPoint"], timegan_scores=False, output=old)
     with pytest.raises(ValueError, match="no labels"):
         run_quality(["jitter"], ["stocks"], timegan_scores=False)
+    with pytest.raises(ValueError, match="no labels"):  # its Sines rows would be empty
+        run_quality(["jitter"], ["sines", "GunPoint"], timegan_scores=False)
     with pytest.raises(ValueError, match="unknown data set 'NoSuchSet'"):
         run_quality(["jitter"], ["NoSuchSet"])

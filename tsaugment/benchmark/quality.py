@@ -369,7 +369,8 @@ def run_quality(
         Folder of UCR data sets (see :func:`tsaugment.datasets.load_ucr`).
     timegan_scores : bool, default=True
         Compute the discriminative and predictive scores; False leaves them empty and
-        measures label fidelity and TSTR only (labelled data sets: much faster).
+        measures label fidelity and TSTR only (much faster; labelled data sets only:
+        Sines or Stocks among the data sets is a ValueError).
     verbose : bool, default=False
         Progress of the generators and each row as it is measured.
 
@@ -387,10 +388,11 @@ def run_quality(
     labelled = [d for d in datasets if d not in QUALITY_DATASETS]
     if labelled:
         _check_datasets(labelled, root)
-    if not timegan_scores and not labelled:
+    unlabelled = [d for d in datasets if d in QUALITY_DATASETS]
+    if not timegan_scores and unlabelled:
         raise ValueError(
-            "timegan_scores=False leaves nothing to measure on Sines and Stocks (they have "
-            "no labels): give a labelled (UCR) data set, or keep the TimeGAN scores."
+            f"timegan_scores=False leaves nothing to measure on {unlabelled} (they have "
+            "no labels): give labelled (UCR) data sets only, or keep the TimeGAN scores."
         )
     from ._registry import check_names
 
