@@ -235,3 +235,17 @@ def test_a_candidate_whose_scores_are_nan_is_never_chosen():
     assert np.isnan(auto.cv_results_["p_gain_over_none"][1])
     assert auto.cv_results_["eligible"].tolist() == [False, False]
     assert auto.best_index_ == 0 and auto.choice_ == "none"
+
+
+def test_a_tie_between_ratios_goes_to_the_smaller_whatever_their_order():
+    X, y = data()
+    auto = AutoAugmentedClassifier(
+        knn(),
+        candidates=[JitterAugmenter(sigma=0.01)],
+        ratios=(1.0, 0.5),  # the docstring: equal means go to the smaller ratio
+        cv=5,
+        scoring=FixedGainScorer({0.01: [0.05]}),
+        random_state=0,
+    ).fit(X, y)
+    assert auto.cv_results_["eligible"].tolist() == [False, True, True]
+    assert auto.best_ratio_ == 0.5

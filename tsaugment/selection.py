@@ -115,7 +115,8 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         Generators to try; ``None`` means no augmentation and is added when missing.
         Default: :func:`default_candidates` (none and the five classic augmenters).
     ratios : tuple of float, default=(0.5, 1.0)
-        Synthetic series per original to try with every generator.
+        Synthetic series per original to try with every generator (in increasing
+        order: the rows of ``cv_results_``, and ties).
     cv : int, default=5
         Stratified folds (lowered to the size of the smallest class when that is
         smaller). A class with a single series cannot be validated on: it stays in the
@@ -253,6 +254,7 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
             raise ValueError(
                 f"ratios must be a non-empty list of numbers > 0, got {self.ratios!r}."
             )
+        ratios = tuple(sorted(ratios))  # rows and ties: the smaller ratio first
         cv = self.cv
         if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or cv < 2:
             raise ValueError(f"cv must be an integer >= 2, got {cv!r}.")
