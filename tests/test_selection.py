@@ -249,3 +249,13 @@ def test_a_tie_between_ratios_goes_to_the_smaller_whatever_their_order():
     ).fit(X, y)
     assert auto.cv_results_["eligible"].tolist() == [False, True, True]
     assert auto.best_ratio_ == 0.5
+
+
+def test_corrected_t_test_refuses_what_has_no_variance_estimate():
+    from tsaugment.selection import corrected_resampled_t_test
+
+    # one fold: no spread to estimate (t with 0 degrees of freedom); it returned p = 0
+    with pytest.raises(ValueError, match="two folds"):
+        corrected_resampled_t_test([[0.1]], 0.25)
+    with pytest.raises(ValueError, match="overlap"):
+        corrected_resampled_t_test([[0.1, 0.2]], -1.0)

@@ -456,7 +456,12 @@ def corrected_resampled_t_test(gains, overlap: float) -> np.ndarray:
     -------
     p_values : ndarray of shape (n_candidates,)
         1 where every gain is 0 or below; 0 where every gain is the same positive
-        number.
+        number; NaN where a gain is NaN.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two folds (no estimate of the spread) or a negative overlap.
 
     Examples
     --------
@@ -467,8 +472,15 @@ def corrected_resampled_t_test(gains, overlap: float) -> np.ndarray:
     """
     gains = np.atleast_2d(np.asarray(gains, dtype=float))
     n_folds = gains.shape[1]
+    if gains.ndim != 2 or n_folds < 2:
+        raise ValueError(
+            f"gains must be of shape (n_candidates, n_folds) with at least two folds, got "
+            f"shape {gains.shape}: one fold gives no estimate of the gains' spread."
+        )
+    if not (np.isfinite(overlap) and overlap >= 0):
+        raise ValueError(f"overlap must be a finite number >= 0, got {overlap!r}.")
     mean = gains.mean(axis=1)
-    sd = gains.std(axis=1, ddof=1) if n_folds > 1 else np.zeros(len(gains))
+    sd = gains.std(axis=1, ddof=1)
     p = np.ones(len(gains))
     for i, (m, s) in enumerate(zip(mean, sd)):
         if s <= 1e-12 * max(1.0, abs(m)):
