@@ -92,9 +92,9 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
     augmentation (paired by fold) pass a one-sided corrected resampled t-test (Nadeau
     and Bengio, 2003: the variance of the mean gain is inflated by the overlap of the
     folds' training parts, ``1 / n_folds + n_validation / n_training``) at level
-    ``alpha``, with Holm's correction over the candidates, so the chance of choosing
-    any augmentation that does not help stays below ``alpha`` (under the test's
-    assumptions) however many candidates are tried. Among the candidates that pass,
+    ``alpha``, with Holm's correction over every generator at every ratio, so the
+    chance of choosing any augmentation that does not help stays below ``alpha``
+    (under the test's assumptions) however many candidates are tried. Among the candidates that pass,
     the highest mean validation score wins; equal means (to 1e-12) go to the earlier
     one in ``candidates``, then to the smaller ratio (simpler first: list cheap
     augmenters first). Two weaker rules are options: ``"se"``, a mean gain above one
