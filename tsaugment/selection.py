@@ -92,20 +92,20 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
     augmentation (paired by fold) pass a one-sided corrected resampled t-test (Nadeau
     and Bengio, 2003: the variance of the mean gain is inflated by the overlap of the
     folds' training parts, ``1 / n_folds + n_validation / n_training``) at level
-    ``alpha``, with Holm's correction over every generator at every ratio, so the
-    chance of choosing any augmentation that does not help stays below ``alpha``
-    (under the test's assumptions) however many candidates are tried. Among the candidates that pass,
-    the highest mean validation score wins; equal means (to 1e-12) go to the earlier
-    one in ``candidates``, then to the smaller ratio (simpler first: list cheap
+    ``alpha``, with Holm's correction over every generator at every ratio, so the chance
+    of choosing any augmentation that does not help stays below ``alpha`` (under the
+    test's assumptions) however many candidates are tried. Among the candidates that
+    pass, the highest mean validation score wins; equal means (to 1e-12) go to the
+    earlier one in ``candidates``, then to the smaller ratio (simpler first: list cheap
     augmenters first). Two weaker rules are options: ``"se"``, a mean gain above one
-    standard error of the per-fold gains (the one-standard-error rule of Breiman et
-    al., 1984; the default up to this release), and a fixed margin (``0.0``: the best
-    mean wins). Why a test: with a dozen candidates scored on a few small folds the
-    best mean is often a lucky one. On ECG200 with MiniRocket, where every classic
-    augmenter loses 1 to 4 points on the test set, the best-mean rule chose an
-    augmenter on three seeds of three and lost 3 points, the one-standard-error rule on
-    two of three and lost 2.3 (``benchmarks/runs/auto_minirocket``). More folds
-    (``n_repeats``) give the test more power at a proportional cost.
+    standard error of the per-fold gains (the one-standard-error rule of Breiman et al.,
+    1984; the default up to this release), and a fixed margin (``0.0``: the best mean
+    wins). Why a test: with a dozen candidates scored on a few small folds the best mean
+    is often a lucky one. On ECG200 with MiniRocket, where every classic augmenter loses
+    1 to 4 points on the test set, the best-mean rule chose an augmenter on three seeds
+    of three and lost 3 points, the one-standard-error rule on two of three and lost 2.3
+    (``benchmarks/runs/auto_minirocket``). More folds (``n_repeats``) give the test more
+    power at a proportional cost.
 
     Parameters
     ----------
