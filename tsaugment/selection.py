@@ -494,13 +494,11 @@ def corrected_resampled_t_test(gains, overlap: float) -> np.ndarray:
 def _holm_rejections(p_values, alpha: float) -> np.ndarray:
     """Which hypotheses Holm's step-down procedure rejects at family-wise level alpha.
 
-    A NaN p-value (an undefined score on some fold) is never rejected.
+    A NaN p-value (an undefined score on some fold) counts in the family and is never
+    rejected. Rejected are those whose Holm-adjusted p-value
+    (:func:`tsaugment.benchmark.holm`) is at most ``alpha``.
     """
+    from .benchmark._stats import holm
+
     p_values = np.nan_to_num(np.asarray(p_values, dtype=float), nan=1.0)
-    m = len(p_values)
-    reject = np.zeros(m, dtype=bool)
-    for rank, index in enumerate(np.argsort(p_values, kind="stable")):
-        if p_values[index] > alpha / (m - rank):
-            break
-        reject[index] = True
-    return reject
+    return holm(p_values) <= alpha
