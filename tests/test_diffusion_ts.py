@@ -10,7 +10,7 @@ import torch
 
 from tsaugment import DiffusionTSGenerator
 from tsaugment.datasets import make_sines
-from tsaugment.nn import DiffusionTSNet, GaussianDiffusion
+from tsaugment.nn import DiffusionTSNet, GaussianDiffusion, NoisyClassifier
 from tsaugment.nn._diffusion_ts import _top_frequencies, cosine_beta_schedule
 
 TINY = dict(
@@ -154,6 +154,9 @@ def test_x0_loss_decreases_on_toy_set():
         ("lr", 0.0),
         ("ema_decay", 2.0),
         ("max_timepoints", 4),
+        ("guidance", "cfg"),
+        ("classifier_scale", -1.0),
+        ("classifier_n_iter", 0),
     ],
 )
 def test_bad_params_raise_value_error(param, value):
@@ -233,3 +236,102 @@ def test_benchmark_entry_runs_ucr_length_series_at_the_smoke_budget():
     gen.set_params(device="cpu").fit(X, y)
     X_new, y_new = gen.sample(4, y="b")
     assert X_new.shape == (4, 1, 150) and list(y_new) == ["b"] * 4
+
+
+# -- classifier guidance -------------------------------------------------------------
+@pytest.mark.parametrize("n_timepoints", [24, 15, 7])
+def test_noisy_classifier_logits_for_any_length(n_timepoints):
+    clf = NoisyClassifier(3, n_timepoints, 4, n_layers=1, d_model=8, n_heads=2)
+    logits = clf(torch.randn(5, 3, n_timepoints), torch.arange(5))
+    assert logits.shape == (5, 4) and torch.isfinite(logits).all()
+
+
+class _SumClassifier(torch.nn.Module):
+    """Logits ``(m / 10, -m / 10)`` for the series mean m: class 0 wants larger values."""
+
+    def forward(self, x, t):
+        m = x.flatten(1).mean(1) / 10
+        return torch.stack([m, -m], dim=1)
+
+
+class _EchoNet(torch.nn.Module):
+    """A denoiser that predicts the noised series itself: every sampler step is then
+    increasing in its input, so a push towards larger values must survive to the end."""
+
+    n_classes = 0
+
+    def forward(self, x, t, labels=None):
+        return x
+
+
+@pytest.mark.parametrize("sampling_steps", [None, 4])
+def test_classifier_guidance_pushes_samples_towards_the_class(sampling_steps):
+    diff = GaussianDiffusion(
+        _EchoNet(), n_steps=20, fourier_weight=0.0, classifier=_SumClassifier()
+    )
+    noise = torch.randn(6, 1, 8, generator=torch.Generator().manual_seed(0))
+
+    def draw(label, scale):
+        with torch.no_grad():
+            return diff.denoise(
+                noise,
+                19,
+                labels=torch.full((6,), label),
+                sampling_steps=sampling_steps,
+                classifier_scale=scale,
+                generator=torch.Generator().manual_seed(1),
+            )
+
+    plain = draw(0, 0.0).flatten(1).sum(1)
+    assert torch.equal(draw(1, 0.0).flatten(1).sum(1), plain)  # scale 0: no guidance
+    up, down = draw(0, 5.0).flatten(1).sum(1), draw(1, 5.0).flatten(1).sum(1)
+    assert (up > plain + 1e-4).all() and (down < plain - 1e-4).all()
+
+
+def test_classifier_gradient_is_the_log_probability_gradient():
+    diff = GaussianDiffusion(
+        DiffusionTSNet(1, 4, n_layers_enc=1, n_layers_dec=1, d_model=8, n_heads=2),
+        n_steps=5,
+        classifier=_SumClassifier(),
+    )
+    # at x = 0 both classes have p = 1/2, and d log p0 / dx_i = (1/10) (1/4) (2 p1) = 1/40
+    x = torch.zeros(2, 1, 4)
+    with torch.no_grad():
+        grad = diff.classifier_gradient(
+            x, torch.zeros(2, dtype=torch.long), torch.tensor([0, 1]), 2.0
+        )
+    np.testing.assert_allclose(grad[0].numpy(), 2.0 / 40, rtol=1e-5)
+    np.testing.assert_allclose(grad[1].numpy(), -2.0 / 40, rtol=1e-5)
+
+
+def test_classifier_guided_generator_fit_sample_transform_save(tmp_path):
+    X, y = _labelled()
+    params = {**TINY, "guidance": "classifier", "classifier_layers": 1, "classifier_n_iter": 5}
+    gen = DiffusionTSGenerator(**params, classifier_scale=1.0, random_state=0).fit(X, y)
+    assert gen.model_.net.label_embed is None  # the diffusion itself is unconditional
+    assert isinstance(gen.model_.classifier, NoisyClassifier)
+    assert len(gen.history_["classifier"]["loss"]) == 5
+    assert len(gen.history_["diffusion"]["loss"]) == TINY["n_iter"]
+    X_new, y_new = gen.sample(4, y="down")
+    assert X_new.shape == (4, 2, 12) and list(y_new) == ["down"] * 4
+    assert np.isfinite(gen.transform(X, y)).all()
+    gen.save(tmp_path / "cg.zip")
+    loaded = DiffusionTSGenerator.load(tmp_path / "cg.zip")
+    x, t = torch.randn(3, 2, 12), torch.tensor([0, 5, 19])
+    with torch.no_grad():
+        np.testing.assert_allclose(
+            gen.model_.classifier(x, t), loaded.model_.classifier(x, t), atol=1e-6
+        )
+    # the noisy classifier learns on a separable toy set: its loss falls
+    gen = DiffusionTSGenerator(
+        **{**params, "classifier_n_iter": 80, "d_model": 16}, classifier_lr=2e-3, random_state=0
+    ).fit(X, y)
+    loss = np.asarray(gen.history_["classifier"]["loss"])
+    assert loss[-20:].mean() < 0.8 * loss[:20].mean()
+
+
+def test_classifier_guidance_without_labels_is_unconditional():
+    X = make_sines(16, seq_len=8, n_channels=1, random_state=0)
+    gen = DiffusionTSGenerator(**TINY, guidance="classifier", random_state=0).fit(X)
+    assert gen.model_.classifier is None and "classifier" not in gen.history_
+    assert gen.sample(3)[0].shape == (3, 1, 8)

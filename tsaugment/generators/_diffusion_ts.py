@@ -3,8 +3,9 @@
 The network and the diffusion are in :mod:`tsaugment.nn._diffusion_ts`; this module
 holds the estimator: the authors' training schedule (Adam with betas (0.9, 0.96),
 gradient clipping at norm 1, a linear warm-up of the learning rate followed by halving
-on a loss plateau, an exponential moving average of the weights), classifier-free
-guidance for labelled data, sampling and ``transform``.
+on a loss plateau, an exponential moving average of the weights), class-conditional
+generation (classifier-free guidance, or the authors' classifier guidance), sampling
+and ``transform``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .._params import Integral, Interval, OddInt, Real
+from .._params import Integral, Interval, OddInt, Options, Real
 from .._training import TorchEstimatorMixin, adam, as_tensor
 from ..base import BaseGenerator
 from ..nn._diffusion_ts import DiffusionTSNet, GaussianDiffusion
+from ..nn._noisy_classifier import NoisyClassifier
 
 __all__ = ["DiffusionTSGenerator"]
 
@@ -83,11 +85,16 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
     not fallen 10 % below its best for ``plateau_patience`` steps (never below 1e-5);
     samples come from an exponential moving average of the weights.
 
-    With labels, one class-conditional model is trained with classifier-free guidance
-    (Ho and Salimans, 2022): a label embedding joins the step embedding of the
-    adaptive layer norms and is replaced by a "no label" entry with probability
-    ``p_uncond``. (The authors' code guides with a separately trained classifier of
-    noisy series instead; that variant is not implemented here.)
+    With labels, ``guidance`` chooses how samples are steered to a class.
+    ``"classifier-free"`` (the default; Ho and Salimans, 2022) trains one
+    class-conditional model: a label embedding joins the step embedding of the adaptive
+    layer norms and is replaced by a "no label" entry with probability ``p_uncond``.
+    ``"classifier"`` is the authors' own route (their class-conditional experiment):
+    the diffusion is trained without labels, then a
+    :class:`~tsaugment.nn.NoisyClassifier` of noised series is trained for
+    ``classifier_n_iter`` steps (Adam at ``classifier_lr``, the same mini-batches), and
+    sampling follows the gradient of its log-probability of the class, scaled by
+    ``classifier_scale`` (Dhariwal and Nichol, 2021).
 
     Parameters
     ----------
@@ -135,12 +142,26 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         Decay of the weight average.
     ema_every : int, default=10
         Steps between updates of the weight average.
+    guidance : {"classifier-free", "classifier"}, default="classifier-free"
+        How labelled fits condition on the class (see above); unlabelled fits ignore
+        it.
     p_uncond : float, default=0.1
-        Probability of dropping the label in training (labelled fits only).
+        Probability of dropping the label in training (classifier-free guidance).
     guidance_scale : float, default=1.0
         Classifier-free guidance weight w at sampling and ``transform``: the
         prediction is ``(1 + w) * conditional - w * unconditional``; 0 uses the
         conditional model alone (one network call per step instead of two).
+    classifier_scale : float, default=0.1
+        Classifier guidance weight (the authors' ``classifier_scale``); 0 samples
+        without guidance.
+    classifier_layers : int, default=3
+        Encoder layers of the noisy classifier (its width, heads and MLP follow
+        ``d_model``, ``n_heads`` and ``mlp_hidden_times``, as in the authors' setup).
+    classifier_n_iter : int or None, default=None
+        Training steps of the noisy classifier; ``None``: ``n_iter`` (the authors
+        train it as long as the diffusion).
+    classifier_lr : float, default=5e-4
+        Learning rate of the noisy classifier (Adam, constant).
     max_timepoints : int or None, default=None
         Longest series the network sees. ``None`` trains on the full length, as the
         paper does. Longer series are averaged down to ``max_timepoints`` steps
@@ -167,7 +188,8 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         :class:`~tsaugment.nn.DiffusionTSNet`.
     history_ : dict
         ``history_["diffusion"]``: ``"loss"`` and ``"lr"``, one float per step;
-        ``history_["phase_seconds"]["diffusion"]``: the training time.
+        ``history_["phase_seconds"]["diffusion"]``: the training time. With classifier
+        guidance also ``history_["classifier"]["loss"]`` and its phase seconds.
     classes_ : ndarray or None
         Class labels when fitted with ``y``.
 
@@ -215,8 +237,13 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         plateau_patience=2000,
         ema_decay=0.995,
         ema_every=10,
+        guidance="classifier-free",
         p_uncond=0.1,
         guidance_scale=1.0,
+        classifier_scale=0.1,
+        classifier_layers=3,
+        classifier_n_iter=None,
+        classifier_lr=5e-4,
         max_timepoints=None,
         strength=0.5,
         device="auto",
@@ -242,8 +269,13 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         self.plateau_patience = plateau_patience
         self.ema_decay = ema_decay
         self.ema_every = ema_every
+        self.guidance = guidance
         self.p_uncond = p_uncond
         self.guidance_scale = guidance_scale
+        self.classifier_scale = classifier_scale
+        self.classifier_layers = classifier_layers
+        self.classifier_n_iter = classifier_n_iter
+        self.classifier_lr = classifier_lr
         self.max_timepoints = max_timepoints
         self.strength = strength
         self.device = device
@@ -271,8 +303,13 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         "plateau_patience": [Interval(Integral, 0)],
         "ema_decay": [Interval(Real, 0, 1)],
         "ema_every": [Interval(Integral, 1)],
+        "guidance": [Options(["classifier-free", "classifier"])],
         "p_uncond": [Interval(Real, 0, 1)],
         "guidance_scale": [Interval(Real, 0)],
+        "classifier_scale": [Interval(Real, 0)],
+        "classifier_layers": [Interval(Integral, 1)],
+        "classifier_n_iter": [Interval(Integral, 1), None],
+        "classifier_lr": [Interval(Real, 0, None, closed="neither")],
         "max_timepoints": [Interval(Integral, 8), None],
         "strength": [Interval(Real, 0, 1)],
     }
@@ -285,7 +322,12 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
                 f"got d_model={self.d_model}, n_heads={self.n_heads}."
             )
 
+    def _classifier_guided(self) -> bool:
+        """Whether this fit guides with a noisy classifier (labelled, ``"classifier"``)."""
+        return self.guidance == "classifier" and self.n_classes_ > 0
+
     def _build_model(self) -> GaussianDiffusion:
+        guided = self._classifier_guided()
         net = DiffusionTSNet(
             self.n_channels_,
             self.model_timepoints_,
@@ -296,12 +338,24 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             mlp_hidden_times=self.mlp_hidden_times,
             dropout=self.dropout,
             kernel_size=self.kernel_size,
-            n_classes=self.n_classes_,
+            n_classes=0 if guided else self.n_classes_,
         )
+        classifier = None
+        if guided:
+            classifier = NoisyClassifier(
+                self.n_channels_,
+                self.model_timepoints_,
+                self.n_classes_,
+                n_layers=self.classifier_layers,
+                d_model=self.d_model,
+                n_heads=self.n_heads,
+                mlp_hidden_times=self.mlp_hidden_times,
+                dropout=self.dropout,
+            )
         weight = self.fourier_weight
         if weight is None:
             weight = math.sqrt(self.model_timepoints_) / 5
-        return GaussianDiffusion(net, self.n_diffusion_steps, weight)
+        return GaussianDiffusion(net, self.n_diffusion_steps, weight, classifier)
 
     # -- training --------------------------------------------------------------------
     def _optimizer(self, params) -> torch.optim.Adam:
@@ -319,8 +373,8 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         model = self._build_model().to(self.device_).train()
         average = self._build_model().to(self.device_).eval()
         average.load_state_dict(model.state_dict())
-        ema = _WeightAverage(model, average, self.ema_decay, self.ema_every)
-        opt = self._optimizer(model.parameters())
+        ema = _WeightAverage(model.net, average.net, self.ema_decay, self.ema_every)
+        opt = self._optimizer(model.net.parameters())
         start = min(_START_LR, self.lr)
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
             opt, mode="min", patience=self.plateau_patience, min_lr=start, **_PLATEAU
@@ -330,12 +384,13 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             group["lr"] = start if self.warmup_iter else self.lr
         X_t, y_t = self._training_tensors(X * 2 - 1, y_codes)  # [0, 1] -> [-1, 1]
         X_t = self._to_model_grid(X_t)
+        guided = self._classifier_guided()
         p_uncond = self.p_uncond if y_t is not None else 0.0
-        params = list(model.parameters())
+        params = list(model.net.parameters())
 
         def step(it):
             idx = torch.cat(self._batch_indices(X_t.shape[0]))
-            labels = None if y_t is None else y_t[idx]
+            labels = None if y_t is None or guided else y_t[idx]
             loss = model.loss(X_t[idx], labels, p_uncond)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -353,7 +408,29 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             return {"loss": value, "lr": lr}
 
         self._run_phase(step, self.n_iter, "diffusion")
+        if guided:
+            self._fit_classifier(average, X_t, y_t)
         self.model_ = average
+
+    def _fit_classifier(self, diffusion: GaussianDiffusion, X_t, y_t) -> None:
+        """Train ``diffusion.classifier`` on series noised to random steps (cross-entropy)."""
+        classifier = diffusion.classifier.train()
+        opt = adam(classifier.parameters(), self.classifier_lr)
+        n_steps = diffusion.n_steps
+
+        def step(it):
+            idx = torch.cat(self._batch_indices(X_t.shape[0]))
+            t = torch.randint(0, n_steps, (len(idx),), device=self.device_)
+            x_t = diffusion.q_sample(X_t[idx], t, torch.randn_like(X_t[idx]))
+            loss = F.cross_entropy(classifier(x_t, t), y_t[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            return {"loss": float(loss.detach())}
+
+        n_iter = self.n_iter if self.classifier_n_iter is None else self.classifier_n_iter
+        self._run_phase(step, n_iter, "classifier")
+        classifier.eval()
 
     def _batch_indices(self, n_cases):
         """``grad_accumulation`` mini-batches drawn as the code's loader draws them."""
@@ -391,6 +468,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             sampling_steps=self.sampling_steps,
             eta=self.eta,
             guidance_scale=self.guidance_scale,
+            classifier_scale=self.classifier_scale,
             generator=gen,
             progress=self.verbose,
         )

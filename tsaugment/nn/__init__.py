@@ -9,6 +9,7 @@ from ._diffusion_ts import DiffusionTSNet, GaussianDiffusion
 from ._gru import GRU
 from ._init import WEIGHT_INITS, init_weights_, keras_init_, tensorflow_init_
 from ._native import NativeLibraryWarning
+from ._noisy_classifier import NoisyClassifier
 from ._posthoc import PosthocDiscriminator, PosthocPredictor, posthoc_hidden_size
 from ._recurrent import CELLS, LayerNormLSTM, RecurrentNet, RecurrentStack, append_label
 from ._resnet import ResNetBlock, TimeSeriesResNet
@@ -24,6 +25,7 @@ __all__ = [
     "GaussianDiffusion",
     "LayerNormLSTM",
     "NativeLibraryWarning",
+    "NoisyClassifier",
     "PosthocDiscriminator",
     "PosthocPredictor",
     "RecurrentNet",

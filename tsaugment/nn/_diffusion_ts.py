@@ -7,7 +7,8 @@ part (the top-k Fourier frequencies), summed over the layers, plus a residual.
 :class:`GaussianDiffusion` holds the cosine noise schedule, the training loss (L1 on
 ``x0`` plus a Fourier-domain L1, reweighted per step as the authors' code does) and
 the samplers (the 500-step ancestral one and the code's DDIM-like fast one with
-``eta``), with classifier-free guidance when the network has a label embedding.
+``eta``), with classifier-free guidance when the network has a label embedding, or
+classifier guidance when the diffusion holds a classifier of noised series.
 
 Series enter and leave as ``(batch, n_channels, n_timepoints)``, scaled to [-1, 1];
 the transpose to the transformer's ``(batch, time, width)`` lives here.
@@ -299,11 +300,22 @@ class GaussianDiffusion(nn.Module):
         Diffusion steps T.
     fourier_weight : float
         Weight of the Fourier-domain L1 loss (the code's ``sqrt(n_timepoints) / 5``).
+    classifier : nn.Module or None, default=None
+        A classifier of noised series, ``classifier(x_t, t) -> logits`` (e.g.
+        :class:`~tsaugment.nn.NoisyClassifier`), for classifier guidance in
+        :meth:`denoise`; it is trained apart from the loss here.
     """
 
-    def __init__(self, net: DiffusionTSNet, n_steps: int = 500, fourier_weight: float = 1.0):
+    def __init__(
+        self,
+        net: DiffusionTSNet,
+        n_steps: int = 500,
+        fourier_weight: float = 1.0,
+        classifier: nn.Module | None = None,
+    ):
         super().__init__()
         self.net = net
+        self.classifier = classifier
         self.n_steps = int(n_steps)
         self.fourier_weight = float(fourier_weight)
         betas = cosine_beta_schedule(self.n_steps)
@@ -385,6 +397,26 @@ class GaussianDiffusion(nn.Module):
     def _eps_from_x0(self, x_t, t, x0):
         return (self._at(self.sqrt_recip_abar, t) * x_t - x0) / self._at(self.sqrt_recipm1_abar, t)
 
+    def classifier_gradient(self, x_t, t, labels, scale=1.0):
+        """``scale`` times the gradient of ``log p(labels | x_t, t)`` with respect to ``x_t``.
+
+        Parameters
+        ----------
+        x_t : Tensor of shape (batch, n_channels, n_timepoints)
+        t : Tensor of shape (batch,)
+        labels : Tensor of shape (batch,)
+        scale : float, default=1.0
+
+        Returns
+        -------
+        gradient : Tensor, same shape as ``x_t``
+        """
+        with torch.enable_grad():
+            x = x_t.detach().requires_grad_(True)
+            log_p = F.log_softmax(self.classifier(x, t), dim=-1)
+            chosen = log_p.gather(1, labels.view(-1, 1)).sum()
+            return torch.autograd.grad(chosen, x)[0] * scale
+
     def denoise(
         self,
         x_t,
@@ -394,6 +426,7 @@ class GaussianDiffusion(nn.Module):
         sampling_steps=None,
         eta=0.0,
         guidance_scale=0.0,
+        classifier_scale=0.0,
         generator=None,
         progress=False,
     ):
@@ -413,6 +446,13 @@ class GaussianDiffusion(nn.Module):
             Noise of the DDIM-like sampler (0: deterministic).
         guidance_scale : float
             Classifier-free guidance weight (see :meth:`predict_x0`).
+        classifier_scale : float
+            Classifier guidance weight, used when the diffusion has a ``classifier``
+            and ``labels`` are given; the network is then called without labels. As
+            in the authors' code, the ancestral sampler shifts each step's mean by the
+            step's variance times the scaled gradient of ``log p(label | x_t)``
+            (Sohl-Dickstein et al., 2015), and the fast sampler shifts the implied
+            noise by ``-sqrt(1 - abar_t)`` times it (Song et al., 2021).
         generator : torch.Generator or None
             Source of the sampler's noise.
         progress : bool, default=False
@@ -424,6 +464,11 @@ class GaussianDiffusion(nn.Module):
         """
         b = x_t.shape[0]
         x = x_t
+        guided = self.classifier is not None and labels is not None and classifier_scale > 0
+        net_labels = None if guided else labels
+
+        def guide(x, tk):
+            return self.classifier_gradient(x, tk, labels, classifier_scale)
 
         def steps(k):
             return torch.full((b,), k, device=x.device, dtype=torch.long)
@@ -436,8 +481,10 @@ class GaussianDiffusion(nn.Module):
                 range(t_start, -1, -1), desc="sampling", disable=not progress, leave=False
             ):
                 tk = steps(k)
-                x0 = self.predict_x0(x, tk, labels, guidance_scale)
+                x0 = self.predict_x0(x, tk, net_labels, guidance_scale)
                 mean = self._at(self.post_coef_x0, tk) * x0 + self._at(self.post_coef_xt, tk) * x
+                if guided:
+                    mean = mean + self._at(self.post_log_var, tk).exp() * guide(x, tk)
                 if k == 0:
                     return mean
                 x = mean + (0.5 * self._at(self.post_log_var, tk)).exp() * noise_like(x)
@@ -447,7 +494,12 @@ class GaussianDiffusion(nn.Module):
         pairs = list(zip(times[:-1], times[1:]))
         for k, k_next in tqdm(pairs, desc="sampling", disable=not progress, leave=False):
             tk = steps(k)
-            x0 = self.predict_x0(x, tk, labels, guidance_scale)
+            x0 = self.predict_x0(x, tk, net_labels, guidance_scale)
+            if guided:  # the shifted noise implies a new (unclipped) x0
+                eps = self._eps_from_x0(x, tk, x0)
+                eps = eps - self._at(self.sqrt_1m_abar, tk) * guide(x, tk)
+                x0 = self._at(self.sqrt_recip_abar, tk) * x
+                x0 = x0 - self._at(self.sqrt_recipm1_abar, tk) * eps
             if k_next < 0:
                 return x0
             eps = self._eps_from_x0(x, tk, x0)
