@@ -383,9 +383,9 @@ class GaussianDiffusion(nn.Module):
 
         ``guidance_scale`` w mixes the conditional and unconditional predictions as
         ``(1 + w) * cond - w * uncond`` (Ho and Salimans, 2022); w = 0 is the plain
-        conditional model.
+        conditional model. A network without a label embedding is called once.
         """
-        if labels is None or not guidance_scale:
+        if labels is None or not guidance_scale or not self.net.n_classes:
             x0 = self.net(x_t, t, labels)
         else:
             null = torch.full_like(labels, self.net.n_classes)
