@@ -9,7 +9,8 @@ paper's ancestral sampler; fewer: the fast DDIM-like one) and scores each draw w
 the discriminative and predictive scores (``--metric-runs`` post-hoc runs each).
 
 Every finished row is appended to ``--csv`` at once; the fitted model is saved next to
-it (``--model``) and the draws as ``.npy`` files in ``--save-dir``.
+it (``--model``) and the draws as ``.npy`` files in ``--save-dir``. ``--synth FILE``
+scores a saved draw again (e.g. with more ``--metric-runs``) without fitting.
 
 Usage::
 
@@ -72,10 +73,23 @@ def main(argv=None) -> None:
     parser.add_argument("--csv", type=Path, default=Path("diffusion_ts_stocks.csv"))
     parser.add_argument("--model", type=Path, default=None, help="save / reuse the fit here")
     parser.add_argument("--save-dir", type=Path, default=None)
+    parser.add_argument(
+        "--synth",
+        type=Path,
+        default=None,
+        help="score this saved draw (.npy from --save-dir; give its --iterations, --seed "
+        "and --sampling-steps) instead of fitting and sampling",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
     X = load_stocks()
+    if args.synth is not None:
+        if len(args.sampling_steps) != 1:
+            parser.error("--synth scores one draw: give one --sampling-steps")
+        X_synth = np.load(args.synth, allow_pickle=False)
+        _score(args, X, X_synth, args.sampling_steps[0], float("nan"), float("nan"))
+        return
     model_path = args.model or args.csv.with_suffix(".model.zip")
     if model_path.exists():
         gen = DiffusionTSGenerator.load(model_path)
@@ -101,32 +115,37 @@ def main(argv=None) -> None:
         if args.save_dir is not None:
             os.makedirs(args.save_dir, exist_ok=True)
             np.save(args.save_dir / f"stocks_it{args.iterations}_s{steps}.npy", X_synth)
-        disc = discriminative_score(
-            X, X_synth, n_runs=args.metric_runs, random_state=0, device="cpu", return_all=True
-        )
-        pred = predictive_score(
-            X, X_synth, n_runs=args.metric_runs, random_state=0, device="cpu", return_all=True
-        )
-        _append(
-            args.csv,
-            {
-                "iterations": args.iterations,
-                "seed": args.seed,
-                "fit_s": round(fit_s, 1),
-                "train_steps_per_s": round(args.iterations / fit_s, 3),
-                "sampling_steps": steps,
-                "n_series": len(X),
-                "sample_s": round(sample_s, 1),
-                "series_per_s": round(len(X) / sample_s, 1),
-                "discriminative": round(disc.mean, 4),
-                "discriminative_std": round(disc.std, 4),
-                "predictive": round(pred.mean, 4),
-                "predictive_std": round(pred.std, 4),
-                "metric_runs": args.metric_runs,
-                "disc_runs": " ".join(f"{s:.4f}" for s in disc.scores),
-                "pred_runs": " ".join(f"{s:.4f}" for s in pred.scores),
-            },
-        )
+        _score(args, X, X_synth, steps, fit_s, sample_s)
+
+
+def _score(args, X, X_synth, steps, fit_s, sample_s) -> None:
+    """Discriminative and predictive scores of one draw, appended to ``--csv``."""
+    disc = discriminative_score(
+        X, X_synth, n_runs=args.metric_runs, random_state=0, device="cpu", return_all=True
+    )
+    pred = predictive_score(
+        X, X_synth, n_runs=args.metric_runs, random_state=0, device="cpu", return_all=True
+    )
+    _append(
+        args.csv,
+        {
+            "iterations": args.iterations,
+            "seed": args.seed,
+            "fit_s": round(fit_s, 1),
+            "train_steps_per_s": round(args.iterations / fit_s, 3),
+            "sampling_steps": steps,
+            "n_series": len(X_synth),
+            "sample_s": round(sample_s, 1),
+            "series_per_s": round(len(X_synth) / sample_s, 1),
+            "discriminative": round(disc.mean, 4),
+            "discriminative_std": round(disc.std, 4),
+            "predictive": round(pred.mean, 4),
+            "predictive_std": round(pred.std, 4),
+            "metric_runs": args.metric_runs,
+            "disc_runs": " ".join(f"{s:.4f}" for s in disc.scores),
+            "pred_runs": " ".join(f"{s:.4f}" for s in pred.scores),
+        },
+    )
 
 
 if __name__ == "__main__":
