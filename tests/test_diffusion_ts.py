@@ -289,19 +289,47 @@ def test_classifier_guidance_pushes_samples_towards_the_class(sampling_steps):
 
 
 def test_classifier_gradient_is_the_log_probability_gradient():
-    diff = GaussianDiffusion(
-        DiffusionTSNet(1, 4, n_layers_enc=1, n_layers_dec=1, d_model=8, n_heads=2),
-        n_steps=5,
-        classifier=_SumClassifier(),
-    )
-    # at x = 0 both classes have p = 1/2, and d log p0 / dx_i = (1/10) (1/4) (2 p1) = 1/40
-    x = torch.zeros(2, 1, 4)
+    diff = GaussianDiffusion(_EchoNet(), n_steps=5, classifier=_SumClassifier())
+    # series means m = 5 and -5: logits (m/10, -m/10), d log p0 / dx_i = 2 p1 / 10 / 4
+    x = torch.tensor([[[5.0] * 4], [[-5.0] * 4]])
     with torch.no_grad():
         grad = diff.classifier_gradient(
-            x, torch.zeros(2, dtype=torch.long), torch.tensor([0, 1]), 2.0
+            x, torch.zeros(2, dtype=torch.long), torch.tensor([0, 0]), 2.0
         )
-    np.testing.assert_allclose(grad[0].numpy(), 2.0 / 40, rtol=1e-5)
-    np.testing.assert_allclose(grad[1].numpy(), -2.0 / 40, rtol=1e-5)
+    p1 = torch.sigmoid(torch.tensor([-1.0, 1.0])).numpy()
+    np.testing.assert_allclose(grad[:, 0, 0].numpy(), 2.0 * 2 * p1 / 40, rtol=1e-5)
+
+
+def test_guided_steps_follow_the_authors_formulas():
+    """One step of each sampler against condition_mean / condition_score written out."""
+    diff = GaussianDiffusion(_EchoNet(), n_steps=20, classifier=_SumClassifier())
+    x = torch.randn(3, 1, 8, generator=torch.Generator().manual_seed(0)) * 2
+    labels = torch.tensor([0, 1, 0])
+    scale = 3.0
+
+    def grad(z, k):
+        return diff.classifier_gradient(z, torch.full((3,), k), labels, scale)
+
+    with torch.no_grad():
+        # fast sampler, one step from t = 9 (abar about 1/2): eps - sqrt(1 - abar) g,
+        # then x0 from the new eps
+        out = diff.denoise(x, 9, labels=labels, sampling_steps=1, classifier_scale=scale)
+        abar = diff.abar[9]
+        eps = ((1 / abar).sqrt() * x - x.clamp(-1, 1)) / (1 / abar - 1).sqrt()
+        eps = eps - (1 - abar).sqrt() * grad(x, 9)
+        expected = (1 / abar).sqrt() * x - (1 / abar - 1).sqrt() * eps
+        np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-4, atol=1e-5)
+        # ancestral sampler from t = 1: each mean moves by the step's variance times g
+        out = diff.denoise(
+            x, 1, labels=labels, classifier_scale=scale, generator=torch.Generator().manual_seed(5)
+        )
+        noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(5))
+        z = x
+        for k in (1, 0):
+            mean = diff.post_coef_x0[k] * z.clamp(-1, 1) + diff.post_coef_xt[k] * z
+            mean = mean + diff.post_log_var[k].exp() * grad(z, k)
+            z = mean + (0.5 * diff.post_log_var[k]).exp() * noise if k else mean
+        np.testing.assert_allclose(out.numpy(), z.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_classifier_guided_generator_fit_sample_transform_save(tmp_path):
@@ -315,8 +343,11 @@ def test_classifier_guided_generator_fit_sample_transform_save(tmp_path):
     X_new, y_new = gen.sample(4, y="down")
     assert X_new.shape == (4, 2, 12) and list(y_new) == ["down"] * 4
     assert np.isfinite(gen.transform(X, y)).all()
-    gen.save(tmp_path / "cg.zip")
+    assert all(p.grad is None for p in gen.model_.parameters())  # guidance trains nothing
+    # the fitted kind, not a later set_params, decides the network that is saved and read
+    gen.set_params(guidance="classifier-free").save(tmp_path / "cg.zip")
     loaded = DiffusionTSGenerator.load(tmp_path / "cg.zip")
+    assert loaded.classifier_guided_ and loaded.model_.classifier is not None
     x, t = torch.randn(3, 2, 12), torch.tensor([0, 5, 19])
     with torch.no_grad():
         np.testing.assert_allclose(

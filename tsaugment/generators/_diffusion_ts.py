@@ -162,6 +162,10 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         train it as long as the diffusion).
     classifier_lr : float, default=5e-4
         Learning rate of the noisy classifier (Adam, constant).
+    classifier_dropout : float, default=0.0
+        Dropout of the noisy classifier in training (it guides in evaluation mode).
+        0 is what the authors' configuration file asks for; their code reads it
+        under other names and so trains, and guides, with its own default of 0.1.
     max_timepoints : int or None, default=None
         Longest series the network sees. ``None`` trains on the full length, as the
         paper does. Longer series are averaged down to ``max_timepoints`` steps
@@ -192,6 +196,9 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         guidance also ``history_["classifier"]["loss"]`` and its phase seconds.
     classes_ : ndarray or None
         Class labels when fitted with ``y``.
+    classifier_guided_ : bool
+        Whether this fit guides with a noisy classifier (``guidance="classifier"``
+        and labels); the classifier is then ``model_.classifier``.
 
     Examples
     --------
@@ -244,6 +251,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         classifier_layers=3,
         classifier_n_iter=None,
         classifier_lr=5e-4,
+        classifier_dropout=0.0,
         max_timepoints=None,
         strength=0.5,
         device="auto",
@@ -276,6 +284,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         self.classifier_layers = classifier_layers
         self.classifier_n_iter = classifier_n_iter
         self.classifier_lr = classifier_lr
+        self.classifier_dropout = classifier_dropout
         self.max_timepoints = max_timepoints
         self.strength = strength
         self.device = device
@@ -310,6 +319,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         "classifier_layers": [Interval(Integral, 1)],
         "classifier_n_iter": [Interval(Integral, 1), None],
         "classifier_lr": [Interval(Real, 0, None, closed="neither")],
+        "classifier_dropout": [Interval(Real, 0, 1, closed="left")],
         "max_timepoints": [Interval(Integral, 8), None],
         "strength": [Interval(Real, 0, 1)],
     }
@@ -322,12 +332,10 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
                 f"got d_model={self.d_model}, n_heads={self.n_heads}."
             )
 
-    def _classifier_guided(self) -> bool:
-        """Whether this fit guides with a noisy classifier (labelled, ``"classifier"``)."""
-        return self.guidance == "classifier" and self.n_classes_ > 0
-
     def _build_model(self) -> GaussianDiffusion:
-        guided = self._classifier_guided()
+        # fixed at fit (``classifier_guided_``), so a later ``set_params(guidance=...)``
+        # cannot change the network that saved weights must fit
+        guided = getattr(self, "classifier_guided_", False)
         net = DiffusionTSNet(
             self.n_channels_,
             self.model_timepoints_,
@@ -350,7 +358,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
                 d_model=self.d_model,
                 n_heads=self.n_heads,
                 mlp_hidden_times=self.mlp_hidden_times,
-                dropout=self.dropout,
+                dropout=self.classifier_dropout,
             )
         weight = self.fourier_weight
         if weight is None:
@@ -370,6 +378,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
         self.model_timepoints_ = int(
             n if self.max_timepoints is None else min(n, self.max_timepoints)
         )
+        guided = self.classifier_guided_ = self.guidance == "classifier" and self.n_classes_ > 0
         model = self._build_model().to(self.device_).train()
         average = self._build_model().to(self.device_).eval()
         average.load_state_dict(model.state_dict())
@@ -384,7 +393,6 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             group["lr"] = start if self.warmup_iter else self.lr
         X_t, y_t = self._training_tensors(X * 2 - 1, y_codes)  # [0, 1] -> [-1, 1]
         X_t = self._to_model_grid(X_t)
-        guided = self._classifier_guided()
         p_uncond = self.p_uncond if y_t is not None else 0.0
         params = list(model.net.parameters())
 
@@ -430,6 +438,7 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
 
         n_iter = self.n_iter if self.classifier_n_iter is None else self.classifier_n_iter
         self._run_phase(step, n_iter, "classifier")
+        classifier.zero_grad(set_to_none=True)
         classifier.eval()
 
     def _batch_indices(self, n_cases):
