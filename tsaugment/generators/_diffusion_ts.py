@@ -393,12 +393,13 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
             group["lr"] = start if self.warmup_iter else self.lr
         X_t, y_t = self._training_tensors(X * 2 - 1, y_codes)  # [0, 1] -> [-1, 1]
         X_t = self._to_model_grid(X_t)
-        p_uncond = self.p_uncond if y_t is not None else 0.0
+        y_net = None if guided else y_t  # a guided fit's diffusion trains without labels
+        p_uncond = self.p_uncond if y_net is not None else 0.0
         params = list(model.net.parameters())
 
         def step(it):
             idx = torch.cat(self._batch_indices(X_t.shape[0]))
-            labels = None if y_t is None or guided else y_t[idx]
+            labels = None if y_net is None else y_net[idx]
             loss = model.loss(X_t[idx], labels, p_uncond)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -428,8 +429,9 @@ class DiffusionTSGenerator(TorchEstimatorMixin, BaseGenerator):
 
         def step(it):
             idx = torch.cat(self._batch_indices(X_t.shape[0]))
+            x0 = X_t[idx]
             t = torch.randint(0, n_steps, (len(idx),), device=self.device_)
-            x_t = diffusion.q_sample(X_t[idx], t, torch.randn_like(X_t[idx]))
+            x_t = diffusion.q_sample(x0, t, torch.randn_like(x0))
             loss = F.cross_entropy(classifier(x_t, t), y_t[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
