@@ -231,6 +231,9 @@ def test_benchmark_entry_runs_ucr_length_series_at_the_smoke_budget():
 
     gen = make_augmenter("diffusion_ts", resolve_budget("smoke"), 0)
     assert (gen.max_timepoints, gen.sampling_steps) == (64, 50)
+    small = make_augmenter("diffusion_ts", resolve_budget("small"), 0)
+    # the paper's schedule scaled to the budget: a 300-step fit leaves its warm-up
+    assert (small.n_iter, small.warmup_iter, small.plateau_patience) == (300, 15, 60)
     X = make_sines(10, seq_len=150, n_channels=1, random_state=0)
     y = np.array(["a", "b"] * 5)
     gen.set_params(device="cpu").fit(X, y)
