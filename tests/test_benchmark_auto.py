@@ -59,3 +59,26 @@ def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     assert "label_fidelity" in read and "auto_choice" in read
     assert "Label fidelity" in auto_report(read)
     assert "Label fidelity" in write_report(read, tmp_path / "report")  # in report.md too
+
+
+def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch):
+    from tsaugment.benchmark import _grid
+    from tsaugment.benchmark._fitted import FittedGenerators
+
+    cls = type(make_augmenter("vae", resolve_budget("smoke"), 0))
+    fits = []
+    fit = cls.fit
+    monkeypatch.setattr(cls, "fit", lambda self, X, y=None: fits.append(1) or fit(self, X, y))
+    monkeypatch.setattr(_grid, "_FITTED", FittedGenerators())
+    pair = [run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "smoke")) for name in ("vae", "vae+label")]
+    assert [row["status"] for row in pair] == ["ok", "ok"] and len(fits) == 1
+    assert pair[0]["generator_fit_time"] == pair[1]["generator_fit_time"]
+    # the same row as a fresh fit: the copy was taken before anything was sampled
+    monkeypatch.setattr(_grid, "_FITTED", FittedGenerators())
+    alone = run_cell(Cell("GunPoint", "vae+label", "knn", 0, 1.0, "smoke"))
+    assert len(fits) == 2
+    for column in ("accuracy", "label_fidelity", "acceptance_rate", "n_synthetic"):
+        assert alone[column] == pair[1][column]
+    # another seed is another fit
+    run_cell(Cell("GunPoint", "vae+label", "knn", 1, 1.0, "smoke"))
+    assert len(fits) == 3

@@ -35,6 +35,7 @@ from .. import __version__
 from ..augment import fit_augmented
 from ._config import fingerprint
 from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
+from ._fitted import FittedGenerators
 from ._registry import (
     AUTO,
     check_names,
@@ -415,6 +416,7 @@ def _run_cell(
             random_state=cell.seed,
             filter="label" if split_filter(work.augmenter)[1] else None,
             synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
+            generator_cache=_FITTED,
         )
         pred = fit.classifier.predict(X_test)
         row.n_train = len(X_train)
@@ -434,6 +436,10 @@ def _run_cell(
         if os.environ.get("TSAUGMENT_DEBUG"):
             traceback.print_exc()
     return asdict(row)
+
+
+# this process's last fits: a "<name>+label" cell reuses the "<name>" cell's fit
+_FITTED = FittedGenerators()
 
 
 def _overall_acceptance(fit, filtered: bool) -> float:
