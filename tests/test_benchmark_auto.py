@@ -70,7 +70,9 @@ def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch):
     fit = cls.fit
     monkeypatch.setattr(cls, "fit", lambda self, X, y=None: fits.append(1) or fit(self, X, y))
     monkeypatch.setattr(_grid, "_FITTED", FittedGenerators())
-    pair = [run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "smoke")) for name in ("vae", "vae+label")]
+    pair = [
+        run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "smoke")) for name in ("vae", "vae+label")
+    ]
     assert [row["status"] for row in pair] == ["ok", "ok"] and len(fits) == 1
     assert pair[0]["generator_fit_time"] == pair[1]["generator_fit_time"]
     # the same row as a fresh fit: the copy was taken before anything was sampled
@@ -82,3 +84,64 @@ def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch):
     # another seed is another fit
     run_cell(Cell("GunPoint", "vae+label", "knn", 1, 1.0, "smoke"))
     assert len(fits) == 3
+
+
+def test_filter_effect_pairs_filtered_with_unfiltered_by_seed():
+    from tsaugment.benchmark import filter_effect
+
+    rows = []
+    for seed in range(3):
+        for dataset, change in (("A", 0.05), ("B", -0.02)):
+            noise = 0.001 * seed
+            rows += [
+                dict(
+                    dataset=dataset,
+                    classifier="knn",
+                    seed=seed,
+                    augmenter="none",
+                    status="ok",
+                    accuracy=0.5,
+                ),
+                dict(
+                    dataset=dataset,
+                    classifier="knn",
+                    seed=seed,
+                    augmenter="vae",
+                    status="ok",
+                    accuracy=0.7 + noise,
+                    label_fidelity=0.6,
+                ),
+                dict(
+                    dataset=dataset,
+                    classifier="knn",
+                    seed=seed,
+                    augmenter="vae+label",
+                    status="ok",
+                    accuracy=0.7 + change + 2 * noise,
+                    label_fidelity=0.9,
+                    acceptance_rate=0.4,
+                ),
+                dict(
+                    dataset=dataset,
+                    classifier="knn",
+                    seed=seed,
+                    augmenter="jitter",
+                    status="ok",
+                    accuracy=0.9,
+                ),
+            ]
+    rows.append(
+        dict(
+            dataset="A", classifier="knn", seed=9, augmenter="vae+label", status="ok", accuracy=0.0
+        )
+    )  # no unfiltered partner: left out
+    table = filter_effect(pd.DataFrame(rows))
+    assert table["augmenter"].tolist() == ["vae"]  # jitter ran one way only
+    row = table.iloc[0]
+    assert row["n_datasets"] == 2 and row["difference"] == pytest.approx(0.015 + 0.001)
+    assert (row["wins"], row["ties"], row["losses"]) == (1, 0, 1)
+    assert [row[c] for c in ("fidelity", "fidelity_filtered", "acceptance_rate")] == pytest.approx(
+        [0.6, 0.9, 0.4]
+    )
+    report = auto_report(pd.DataFrame(rows).assign(n_train=6, n_synthetic=6))
+    assert "filtered minus unfiltered" in report

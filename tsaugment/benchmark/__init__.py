@@ -4,7 +4,13 @@ The augmenters it knows are read off the generator classes (their ``benchmark_na
 and ``benchmark_budget``); :func:`register` adds one written outside the package.
 """
 
-from ._auto_report import auto_choices, auto_report, best_per_dataset, label_fidelity_table
+from ._auto_report import (
+    auto_choices,
+    auto_report,
+    best_per_dataset,
+    filter_effect,
+    label_fidelity_table,
+)
 from ._grid import BACKENDS, Cell, cell_config, run_benchmark, run_cell, synthetic_path
 from ._reference import read_reference, reference_check
 from ._registry import (
@@ -41,6 +47,7 @@ __all__ = [
     "auto_choices",
     "auto_report",
     "best_per_dataset",
+    "filter_effect",
     "label_fidelity_table",
     "bootstrap_mean_interval",
     "detectable_gain",

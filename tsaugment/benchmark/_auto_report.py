@@ -11,9 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._stats import seed_interval
+from ._stats import bootstrap_mean_interval, seed_interval, seed_verdict, wilcoxon_p
 
-__all__ = ["auto_choices", "best_per_dataset", "label_fidelity_table", "auto_report"]
+__all__ = [
+    "auto_choices",
+    "best_per_dataset",
+    "filter_effect",
+    "label_fidelity_table",
+    "auto_report",
+]
 
 
 def _ok(results: pd.DataFrame) -> pd.DataFrame:
@@ -22,11 +28,13 @@ def _ok(results: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _paired_gains(results: pd.DataFrame, augmenter: str, metric: str) -> pd.DataFrame:
-    """Rows ``dataset, classifier, seed, gain``: augmenter minus baseline of the same seed."""
+def _paired_gains(
+    results: pd.DataFrame, augmenter: str, metric: str, reference: str = "none"
+) -> pd.DataFrame:
+    """Rows ``dataset, classifier, seed, gain``: augmenter minus reference, same seed."""
     frame = _ok(results)
     keys = ["dataset", "classifier", "seed"]
-    base = frame[frame["augmenter"] == "none"].set_index(keys)[metric]
+    base = frame[frame["augmenter"] == reference].set_index(keys)[metric]
     aug = frame[frame["augmenter"] == augmenter].set_index(keys)[metric]
     both = pd.concat({"aug": aug, "base": base}, axis=1, join="inner").dropna()
     both["gain"] = both["aug"] - both["base"]
@@ -187,6 +195,79 @@ def label_fidelity_table(results) -> pd.DataFrame:
     return table.reset_index()
 
 
+def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
+    """What the label filter changes: ``NAME+label`` against ``NAME``, paired by seed.
+
+    For every augmenter run both with and without the filter, the difference
+    filtered minus unfiltered on the same data set, classifier and seed, averaged
+    over seeds per data set and then summarised over the data sets where both ran.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows of the results store (``ok`` rows are used).
+    metric : str, default="accuracy"
+    confidence : float, default=0.95
+        Level of the bootstrap interval over data sets and of the seed intervals
+        behind the win / tie / loss counts.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per augmenter and classifier: ``n_datasets``, ``difference`` (mean
+        over data sets of the seed-mean difference), ``ci_low``, ``ci_high``
+        (bootstrap over data sets), ``wilcoxon_p`` (over data sets), ``wins``,
+        ``ties``, ``losses`` (data sets whose seed interval lies above 0, holds 0,
+        lies below 0), ``fidelity`` and ``fidelity_filtered`` (mean label fidelity
+        of the synthetic sets) and ``acceptance_rate`` (mean accepted / drawn).
+        Empty when no augmenter was run both ways.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = [dict(dataset=d, classifier="knn", seed=s, augmenter=a, status="ok",
+    ...              accuracy=acc + 0.01 * s, label_fidelity=fid, acceptance_rate=rate)
+    ...         for d in ("A", "B") for s in (0, 1)
+    ...         for a, acc, fid, rate in (("vae", 0.80, 0.6, None),
+    ...                                   ("vae+label", 0.82, 0.9, 0.5))]
+    >>> table = filter_effect(pd.DataFrame(rows))
+    >>> table[["augmenter", "n_datasets", "difference", "wins"]].round(3).to_dict("records")
+    [{'augmenter': 'vae', 'n_datasets': 2, 'difference': 0.02, 'wins': 2}]
+    """
+    frame = _ok(results)
+    names = set(frame["augmenter"].unique())
+    rows = []
+    for name in sorted(n for n in names if f"{n}+label" in names):
+        pairs = _paired_gains(results, f"{name}+label", metric, reference=name)
+        for classifier, per_clf in pairs.groupby("classifier", sort=True):
+            by_set = per_clf.groupby("dataset")["gain"]
+            means = by_set.mean().to_numpy(dtype=float)
+            verdicts = np.array([seed_verdict(g.to_numpy(), confidence) for _, g in by_set])
+            low, high = bootstrap_mean_interval(means, confidence)
+            of_clf = frame[(frame["classifier"] == classifier)]
+            fidelity = pd.to_numeric(of_clf.get("label_fidelity"), errors="coerce")
+            accepted = pd.to_numeric(of_clf.get("acceptance_rate"), errors="coerce")
+            filtered = of_clf["augmenter"] == f"{name}+label"
+            rows.append(
+                {
+                    "augmenter": name,
+                    "classifier": classifier,
+                    "n_datasets": len(means),
+                    "difference": float(means.mean()),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "wilcoxon_p": wilcoxon_p(means),
+                    "wins": int((verdicts > 0).sum()),
+                    "ties": int((verdicts == 0).sum()),
+                    "losses": int((verdicts < 0).sum()),
+                    "fidelity": float(fidelity[of_clf["augmenter"] == name].mean()),
+                    "fidelity_filtered": float(fidelity[filtered].mean()),
+                    "acceptance_rate": float(accepted[filtered].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
     """Markdown: auto's choices and gains, the best augmenter per data set, label fidelity.
 
@@ -238,6 +319,16 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
             .mean()
             .reset_index()
         )
+        effect = filter_effect(results, metric=metric, confidence=confidence)
+        if not effect.empty:
+            parts += [
+                f"## Label filter: filtered minus unfiltered {metric}, paired by seed "
+                f"(bootstrap {confidence:.0%} interval and Wilcoxon over data sets; "
+                "W/T/L by seed interval)",
+                "",
+                _markdown(effect, ".4f"),
+                "",
+            ]
         parts += [
             "## Label filter: accepted / drawn, and synthetic series kept (mean over seeds)",
             "",
