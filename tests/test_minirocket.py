@@ -78,3 +78,28 @@ def test_a_seed_beyond_int32_is_refused_clearly():
     X = np.random.default_rng(0).normal(size=(10, 1, 20))
     with pytest.raises(ValueError, match="random_state"):
         MiniRocketClassifier(num_kernels=84, random_state=2**31).fit(X, np.repeat([0, 1], 5))
+
+
+@pytest.mark.parametrize(
+    "checker",
+    ["tsaugment.classifiers.MiniRocketClassifier", "tsaugment.metrics.LabelFidelityClassifier"],
+)
+def test_minirocket_leaves_torchs_thread_count_alone(checker):
+    # numba's first parallel launch in a process set torch's count to numba's: so a
+    # fresh process, with torch fixed to one thread and its count read (as the
+    # benchmark's cells do), and numba on two
+    import os
+    import subprocess
+    import sys
+
+    module, name = checker.rsplit(".", 1)
+    code = (
+        "import torch; torch.set_num_threads(1); torch.get_num_threads()\n"
+        "from tsaugment.datasets import load_ucr\n"
+        "X, y = load_ucr('GunPoint', split='train')\n"
+        f"from {module} import {name}\n"
+        f"{name}(random_state=0).fit(X, y).predict(X)\n"
+        "assert torch.get_num_threads() == 1, torch.get_num_threads()\n"
+    )
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

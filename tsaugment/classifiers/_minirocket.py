@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import RidgeClassifierCV
 from sklearn.preprocessing import StandardScaler
 
+from .._threads import torch_threads_kept
 from .._validation import check_fitted_X, check_X_y
 
 __all__ = ["MiniRocketClassifier"]
@@ -106,11 +107,12 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
         seed = None if seed is None else int(seed)  # sktime seeds from a Python int only
         self.n_channels_, self.n_timepoints_ = X.shape[1], X.shape[2]
         transform = MiniRocket if X.shape[1] == 1 else MiniRocketMultivariate
-        self.transform_ = transform(
-            num_kernels=self.num_kernels,
-            max_dilations_per_kernel=self.max_dilations_per_kernel,
-            random_state=seed,
-        ).fit(X)
+        with torch_threads_kept():
+            self.transform_ = transform(
+                num_kernels=self.num_kernels,
+                max_dilations_per_kernel=self.max_dilations_per_kernel,
+                random_state=seed,
+            ).fit(X)
         self.scaler_ = StandardScaler(with_mean=False)
         features = self.scaler_.fit_transform(self._features(X))
         self.ridge_ = RidgeClassifierCV(alphas=np.logspace(-3, 3, 10)).fit(features, y)
@@ -118,7 +120,8 @@ class MiniRocketClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _features(self, X) -> np.ndarray:
-        return np.asarray(self.transform_.transform(X), dtype=np.float64)
+        with torch_threads_kept():
+            return np.asarray(self.transform_.transform(X), dtype=np.float64)
 
     def decision_function(self, X):
         """The ridge classifier's decision values.

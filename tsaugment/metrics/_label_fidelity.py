@@ -19,6 +19,7 @@ from sklearn.linear_model import RidgeClassifierCV
 from sklearn.metrics import accuracy_score
 from sklearn.neighbors import KNeighborsClassifier
 
+from .._threads import torch_threads_kept
 from .._validation import check_fitted_X, check_same_layout, check_X_y, seed_from_random_state
 
 __all__ = [
@@ -107,10 +108,11 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
             from sktime.transformations.panel.rocket import MiniRocketMultivariate
 
             self.method_ = "minirocket_ridge"
-            self.transform_ = MiniRocketMultivariate(
-                num_kernels=self.num_kernels,
-                random_state=seed_from_random_state(self.random_state),
-            ).fit(X)
+            with torch_threads_kept():
+                self.transform_ = MiniRocketMultivariate(
+                    num_kernels=self.num_kernels,
+                    random_state=seed_from_random_state(self.random_state),
+                ).fit(X)
             self.estimator_ = RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))
         else:
             self.method_ = "1nn_euclidean"
@@ -123,7 +125,8 @@ class LabelFidelityClassifier(ClassifierMixin, BaseEstimator):
     def _features(self, X) -> np.ndarray:
         if self.transform_ is None:
             return X.reshape(len(X), -1)
-        return np.asarray(self.transform_.transform(X), dtype=np.float64)
+        with torch_threads_kept():
+            return np.asarray(self.transform_.transform(X), dtype=np.float64)
 
     def predict(self, X):
         """Predicted labels.
