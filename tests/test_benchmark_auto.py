@@ -61,7 +61,7 @@ def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     assert "Label fidelity" in write_report(read, tmp_path / "report")  # in report.md too
 
 
-def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch):
+def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch, tmp_path):
     from tsaugment.benchmark import _grid
     from tsaugment.benchmark._fitted import FittedGenerators
 
@@ -71,19 +71,24 @@ def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch):
     monkeypatch.setattr(cls, "fit", lambda self, X, y=None: fits.append(1) or fit(self, X, y))
     monkeypatch.setattr(_grid, "_FITTED", FittedGenerators())
     pair = [
-        run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "smoke")) for name in ("vae", "vae+label")
+        run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "smoke"), synthetic_dir=tmp_path / "a")
+        for name in ("vae", "vae+label")
     ]
     assert [row["status"] for row in pair] == ["ok", "ok"] and len(fits) == 1
     assert pair[0]["generator_fit_time"] == pair[1]["generator_fit_time"]
     # the same row as a fresh fit: the copy was taken before anything was sampled
     monkeypatch.setattr(_grid, "_FITTED", FittedGenerators())
-    alone = run_cell(Cell("GunPoint", "vae+label", "knn", 0, 1.0, "smoke"))
+    alone = run_cell(Cell("GunPoint", "vae+label", "knn", 0, 1.0, "smoke"), synthetic_dir=tmp_path)
     assert len(fits) == 2
     for column in ("accuracy", "label_fidelity", "acceptance_rate", "n_synthetic"):
         assert alone[column] == pair[1][column]
-    # another seed is another fit
-    run_cell(Cell("GunPoint", "vae+label", "knn", 1, 1.0, "smoke"))
+    # another seed is another fit; without saved sets (--no-reuse-synthetic) every
+    # cell fits its own
+    run_cell(Cell("GunPoint", "vae+label", "knn", 1, 1.0, "smoke"), synthetic_dir=tmp_path)
     assert len(fits) == 3
+    for name in ("vae", "vae+label"):
+        run_cell(Cell("GunPoint", name, "knn", 2, 1.0, "smoke"))
+    assert len(fits) == 5
 
 
 def test_filter_effect_pairs_filtered_with_unfiltered_by_seed():
@@ -145,3 +150,27 @@ def test_filter_effect_pairs_filtered_with_unfiltered_by_seed():
     )
     report = auto_report(pd.DataFrame(rows).assign(n_train=6, n_synthetic=6))
     assert "filtered minus unfiltered" in report
+
+
+def test_fitted_generators_share_only_what_their_parameters_pin_down():
+    import numpy as np
+
+    from tsaugment import JitterAugmenter
+    from tsaugment.benchmark._fitted import FittedGenerators
+
+    X, y = np.zeros((4, 1, 8)), np.array([0, 0, 1, 1])
+    cache = FittedGenerators(capacity=2)
+    unseeded = JitterAugmenter()
+    cache.save(unseeded, X, y, JitterAugmenter().fit(X, y), 1.0)
+    assert cache.load(JitterAugmenter(), X, y) is None  # each unseeded fit is its own
+    seeded = JitterAugmenter(random_state=0)
+    cache.save(seeded, X, y, JitterAugmenter(random_state=0).fit(X, y), 2.0)
+    assert cache.load(JitterAugmenter(random_state=0), X, y)[1] == 2.0
+    assert cache.load(JitterAugmenter(random_state=0, sigma=0.1), X, y) is None
+    assert cache.load(seeded, X.astype(np.float32), y) is None
+    assert cache.load(seeded, X, y.astype(str)) is None
+    Redefined = type("JitterAugmenter", (JitterAugmenter,), {})  # same name, other class
+    assert cache.load(Redefined(random_state=0), X, y) is None
+    for seed in (1, 2):  # the oldest goes first
+        cache.save(JitterAugmenter(random_state=seed), X, y, seeded, 3.0)
+    assert cache.load(seeded, X, y) is None

@@ -55,28 +55,73 @@ class FittedGenerators:
         self._fits: OrderedDict[str, tuple] = OrderedDict()
 
     def load(self, generator, X, y):
-        """A copy of the fitted generator and its fit time, or None."""
-        saved = self._fits.get(_key(generator, X, y))
+        """A copy of the fit of ``generator`` on ``(X, y)`` kept here, or None.
+
+        Parameters
+        ----------
+        generator : tsaugment generator
+            Unfitted, with its seeds set.
+        X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        y : ndarray of shape (n_cases,)
+
+        Returns
+        -------
+        fitted_and_time : tuple of (generator, float) or None
+            A deep copy of the fitted generator and the seconds its fit took.
+        """
+        key = _key(generator, X, y)
+        saved = None if key is None else self._fits.get(key)
         if saved is None:
             return None
+        self._fits.move_to_end(key)
         fitted, fit_time = saved
         return copy.deepcopy(fitted), fit_time
 
     def save(self, generator, X, y, fitted, fit_time) -> None:
-        """Keep a copy of ``fitted``, the fit of ``generator`` on ``(X, y)``."""
+        """Keep a deep copy of ``fitted``, the fit of ``generator`` on ``(X, y)``.
+
+        Nothing is kept for a fit that cannot be told apart from others by its
+        parameters: an unseeded one, or one with a function among its parameters.
+
+        Parameters
+        ----------
+        generator : tsaugment generator
+            As it was before the fit (its parameters make the key).
+        X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        y : ndarray of shape (n_cases,)
+        fitted : tsaugment generator
+            The fitted generator, before anything was sampled from it.
+        fit_time : float
+        """
         key = _key(generator, X, y)
+        if key is None:
+            return
         self._fits[key] = (copy.deepcopy(fitted), float(fit_time))
         self._fits.move_to_end(key)
         while len(self._fits) > self.capacity:
             self._fits.popitem(last=False)
 
 
-def _key(generator, X, y) -> str:
+def _key(generator, X, y) -> str | None:
+    """What determines the fit, or None when its parameters cannot say (not shared)."""
+    params = generator.get_params(deep=True)
+    seeds = [v for k, v in params.items() if k.split("__")[-1] == "random_state"]
+    if not seeds or any(s is None or not isinstance(s, (int, np.integer)) for s in seeds):
+        return None  # unseeded (or seeded by a generator object): each fit is its own
+    if any(callable(v) and not hasattr(v, "get_params") for v in params.values()):
+        return None  # canonical writes a function by its name only
+    # canonical names classes by name: a class redefined in a session is another one
+    classes = sorted(
+        f"{type(v).__module__}.{type(v).__qualname__}#{id(type(v))}"
+        for v in (generator, *params.values())
+        if hasattr(v, "get_params")
+    )
     torch = sys.modules.get("torch")  # not imported: no torch generator to fit
     threads = torch.get_num_threads() if torch is not None else None
-    params = generator.get_params(deep=True)
     placed = {k: v for k, v in params.items() if k.split("__")[-1] in ("random_state", "device")}
-    digest = hashlib.sha1(np.ascontiguousarray(X).tobytes())
-    digest.update(np.asarray(y).astype(str).tobytes())
-    parts = (canonical(generator), canonical(placed), threads, X.shape)
+    X = np.ascontiguousarray(X)
+    y = np.asarray(y)
+    digest = hashlib.sha1(X.tobytes())
+    digest.update(y.astype(str).tobytes())
+    parts = (canonical(generator), canonical(placed), classes, threads, X.shape, X.dtype, y.dtype)
     return canonical(parts) + digest.hexdigest()

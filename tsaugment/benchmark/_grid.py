@@ -359,7 +359,10 @@ def run_cell(
         Folder where the cell's synthetic set is saved (see :func:`synthetic_path`),
         and read back instead of refitting the augmenter when it is already there and
         was made from the same training data. Its recorded fit and sample times are
-        those of the run that made it. None fits the augmenter every time.
+        those of the run that made it. With a folder, a ``"<name>+label"`` cell also
+        takes a copy of the generator that a ``"<name>"`` cell of the same data set
+        and seed fitted just before in this process (see
+        :mod:`tsaugment.benchmark._fitted`). None fits the augmenter every time.
     generators : list of type, default=()
         Generator classes added with :func:`tsaugment.benchmark.register` in the
         process that made the cell (a worker process knows only the package's own).
@@ -416,7 +419,7 @@ def _run_cell(
             random_state=cell.seed,
             filter="label" if split_filter(work.augmenter)[1] else None,
             synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
-            generator_cache=_FITTED,
+            generator_cache=None if synthetic_dir is None else _FITTED,
         )
         pred = fit.classifier.predict(X_test)
         row.n_train = len(X_train)
