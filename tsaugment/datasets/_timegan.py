@@ -51,10 +51,13 @@ def load_stocks(seq_len=24):
     """Load TimeGAN's Google stock benchmark as overlapping windows.
 
     The bundled CSV (Open, High, Low, Close, Adj_Close, Volume; 3,685 daily rows) is
-    prepared as TimeGAN's ``real_data_loading`` does: rows reversed into
-    chronological order, each column min-max scaled to [0, 1] (dividing by
-    ``max - min + 1e-7``), then cut into windows of ``seq_len`` rows with stride 1.
-    The windows are returned in time order; shuffle them where order matters.
+    prepared as TimeGAN's ``real_data_loading`` does: rows reversed, each column
+    min-max scaled to [0, 1] (dividing by ``max - min + 1e-7``), then cut into windows
+    of ``seq_len`` rows with stride 1. The file is in chronological order (2004 first),
+    so after TimeGAN's reversal every window runs backwards in time, newest day first
+    (the Diffusion-TS code keeps the file's order; ``X[..., ::-1]`` gives its windows).
+    The windows are returned in the reversed file's order; shuffle them where order
+    matters.
 
     Parameters
     ----------
