@@ -11,6 +11,8 @@ the discriminative and predictive scores (``--metric-runs`` post-hoc runs each).
 Every finished row is appended to ``--csv`` at once; the fitted model is saved next to
 it (``--model``) and the draws as ``.npy`` files in ``--save-dir``. ``--synth FILE``
 scores a saved draw again (e.g. with more ``--metric-runs``) without fitting.
+``--time-order file`` fits and scores on each window in the data file's chronological
+order, as the authors' code reads it (TimeGAN's loader reverses the file).
 
 Usage::
 
@@ -50,11 +52,17 @@ FIELDS = [
     "metric_runs",
     "disc_runs",
     "pred_runs",
+    "time_order",
 ]
 
 
 def _append(path: Path, row: dict) -> None:
     new = not path.exists()
+    if not new:
+        with path.open(newline="") as fh:
+            header = next(csv.reader(fh), [])
+        if header != FIELDS:
+            raise SystemExit(f"{path} has other columns ({header}); write to a new --csv.")
     with path.open("a", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS)
         if new:
@@ -80,10 +88,20 @@ def main(argv=None) -> None:
         help="score this saved draw (.npy from --save-dir; give its --iterations, --seed "
         "and --sampling-steps) instead of fitting and sampling",
     )
+    parser.add_argument(
+        "--time-order",
+        choices=["timegan", "file"],
+        default="timegan",
+        help="timegan: TimeGAN's windows (the file reversed, newest day first, as "
+        "load_stocks gives them); file: each window in the file's chronological order, "
+        "as the Diffusion-TS code reads it (the same windows, time-reversed)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
     X = load_stocks()
+    if args.time_order == "file":
+        X = np.ascontiguousarray(X[..., ::-1])
     if args.synth is not None:
         if len(args.sampling_steps) != 1:
             parser.error("--synth scores one draw: give one --sampling-steps")
@@ -144,6 +162,7 @@ def _score(args, X, X_synth, steps, fit_s, sample_s) -> None:
             "metric_runs": args.metric_runs,
             "disc_runs": " ".join(f"{s:.4f}" for s in disc.scores),
             "pred_runs": " ".join(f"{s:.4f}" for s in pred.scores),
+            "time_order": args.time_order,
         },
     )
 
