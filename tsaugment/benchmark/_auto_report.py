@@ -326,7 +326,9 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
                 f"(bootstrap {confidence:.0%} interval and Wilcoxon over data sets; "
                 "W/T/L by seed interval)",
                 "",
-                _markdown(effect, ".4f"),
+                _markdown(
+                    effect.assign(wilcoxon_p=effect["wilcoxon_p"].map("{:.2g}".format)), ".4f"
+                ),
                 "",
             ]
         parts += [
