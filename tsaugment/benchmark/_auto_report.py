@@ -55,9 +55,14 @@ def _summarise_gain(gains: pd.Series, confidence: float) -> dict:
     }
 
 
-def _markdown(table: pd.DataFrame, floatfmt: str) -> str:
-    """A table as Markdown, with '-' where a value cannot be given (NaN)."""
+def _markdown(table: pd.DataFrame, floatfmt) -> str:
+    """A table as Markdown, with '-' where a value cannot be given (NaN).
+
+    ``floatfmt``: one format, or a dict of column to format with ``""`` the default.
+    """
     table = table.dropna(axis=1, how="all")  # e.g. auto's gain in a run without auto
+    if isinstance(floatfmt, dict):
+        floatfmt = [floatfmt.get(column, floatfmt[""]) for column in table.columns]
     return (
         table.astype(object)
         .where(table.notna(), None)
@@ -326,9 +331,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
                 f"(bootstrap {confidence:.0%} interval and Wilcoxon over data sets; "
                 "W/T/L by seed interval)",
                 "",
-                _markdown(
-                    effect.assign(wilcoxon_p=effect["wilcoxon_p"].map("{:.2g}".format)), ".4f"
-                ),
+                _markdown(effect, {"": ".4f", "wilcoxon_p": ".2g"}),
                 "",
             ]
         parts += [
