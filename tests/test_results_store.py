@@ -334,3 +334,17 @@ def test_a_field_holding_a_carriage_return_survives_migration(tmp_path):
         warnings.simplefilter("error")
         frame = store.read()
     assert frame["error"].tolist() == ["E: a\rb", "ValueError: a, b"]
+
+
+def test_accuracies_read_back_exactly_beside_a_failed_cell(tmp_path):
+    # a failed cell leaves the accuracy field empty, so the column is read as text;
+    # its numbers must still come back as written (they were 1 ulp off: equal
+    # accuracies from two files then differed and a zero gain counted as a loss)
+    store = ResultsStore(tmp_path / "results.csv")
+    written = [149 / 150, 142 / 150, 0.1 + 0.2]
+    for i, accuracy in enumerate(written):
+        store.append(_new_row(f"A|none|knn|seed={i}", accuracy, ""))
+    store.append({**_new_row("A|none|knn|seed=9", "", ""), "status": "error"})
+    read = store.read().set_index("key")["accuracy"]
+    assert [read[f"A|none|knn|seed={i}"] for i in range(3)] == written
+    assert np.isnan(read["A|none|knn|seed=9"])

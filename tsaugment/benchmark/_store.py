@@ -170,9 +170,23 @@ class ResultsStore:
         return set(frame.loc[frame["status"] == "ok", "key"])
 
 
+def _number(value) -> float:
+    """``float(value)``, NaN for an empty or unreadable field."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in NUMERIC_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        # a column with an empty field (a failed cell's) is read as text; pandas'
+        # to_numeric parses text off by one unit in the last place at times, so that
+        # equal accuracies from two files differed and a zero gain became a "loss"
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(_number).astype(float)
+        else:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
     return frame
 
