@@ -15,7 +15,7 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["canonical", "fingerprint", "IGNORED_PARAMS"]
+__all__ = ["canonical", "data_fingerprint", "fingerprint", "IGNORED_PARAMS"]
 
 # parameters that say where or how loudly a cell runs, not what it computes (a cell's
 # key does not name its device either), and random_state, which the benchmark sets
@@ -94,3 +94,10 @@ def fingerprint(parts: dict) -> str:
     False
     """
     return hashlib.sha1(canonical(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def data_fingerprint(X, y) -> str:
+    """SHA-1 hex digest of the training series' bytes and their labels (as text)."""
+    digest = hashlib.sha1(np.ascontiguousarray(X).tobytes())
+    digest.update(np.asarray(y).astype(str).tobytes())
+    return digest.hexdigest()

@@ -12,13 +12,12 @@ sampled, so the second cell starts from exactly the state a fresh fit would leav
 from __future__ import annotations
 
 import copy
-import hashlib
 import sys
 from collections import OrderedDict
 
 import numpy as np
 
-from ._config import canonical
+from ._config import canonical, data_fingerprint
 
 __all__ = ["FittedGenerators"]
 
@@ -119,9 +118,6 @@ def _key(generator, X, y) -> str | None:
     torch = sys.modules.get("torch")  # not imported: no torch generator to fit
     threads = torch.get_num_threads() if torch is not None else None
     placed = {k: v for k, v in params.items() if k.split("__")[-1] in ("random_state", "device")}
-    X = np.ascontiguousarray(X)
-    y = np.asarray(y)
-    digest = hashlib.sha1(X.tobytes())
-    digest.update(y.astype(str).tobytes())
+    X, y = np.asarray(X), np.asarray(y)
     parts = (canonical(generator), canonical(placed), classes, threads, X.shape, X.dtype, y.dtype)
-    return canonical(parts) + digest.hexdigest()
+    return canonical(parts) + data_fingerprint(X, y)

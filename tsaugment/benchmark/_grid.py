@@ -13,7 +13,6 @@ the rest, and baseline and augmented cells of a seed validate on the same real s
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import inspect
 import itertools
 import os
@@ -32,8 +31,9 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
 from .. import __version__
+from .._threads import torch_threads_kept
 from ..augment import fit_augmented
-from ._config import fingerprint
+from ._config import data_fingerprint, fingerprint
 from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
 from ._fitted import FittedGenerators
 from ._registry import (
@@ -182,7 +182,7 @@ def synthetic_path(folder, cell: Cell, X, y) -> Path:
         ``folder/<dataset>__<augmenter>__seed<s>__ratio<r>__<budget>__<hash>.npz``,
         the hash being that of ``(X, y)``.
     """
-    return _synthetic_file(folder, cell, _fingerprint(X, y))
+    return _synthetic_file(folder, cell, data_fingerprint(X, y))
 
 
 def _synthetic_file(folder, cell: Cell, fingerprint: str) -> Path:
@@ -190,12 +190,6 @@ def _synthetic_file(folder, cell: Cell, fingerprint: str) -> Path:
         f"{cell.dataset}__{cell.augmenter}__seed{cell.seed}__ratio{cell.ratio:g}"
         f"__{cell.budget}__{fingerprint[:12]}.npz"
     )
-
-
-def _fingerprint(X, y) -> str:
-    digest = hashlib.sha1(np.ascontiguousarray(X).tobytes())
-    digest.update(np.asarray(y).astype(str).tobytes())
-    return digest.hexdigest()
 
 
 def _load_synthetic(path: Path, fingerprint: str, classes, config: str | None = None):
@@ -248,14 +242,14 @@ class _SyntheticFiles:
         self.config = _augmenter_config(cell)
 
     def load(self, X_train, y_train):
-        fingerprint = _fingerprint(X_train, y_train)
+        fingerprint = data_fingerprint(X_train, y_train)
         path = _synthetic_file(self.folder, self.cell, fingerprint)
         if not path.exists():
             return None
         return _load_synthetic(path, fingerprint, np.unique(y_train), self.config)
 
     def save(self, X_train, y_train, X_syn, y_syn, fit_time, sample_time) -> None:
-        fingerprint = _fingerprint(X_train, y_train)
+        fingerprint = data_fingerprint(X_train, y_train)
         path = _synthetic_file(self.folder, self.cell, fingerprint)
         y_codes = np.searchsorted(np.unique(y_train), y_syn)
         _save_synthetic(path, fingerprint, X_syn, y_codes, fit_time, sample_time, self.config)
@@ -286,12 +280,9 @@ def fixed_torch_threads(n: int | None):
         return
     import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(int(n))
-    try:
+    with torch_threads_kept():  # the caller's count back afterwards
+        torch.set_num_threads(int(n))
         yield
-    finally:
-        torch.set_num_threads(before)
 
 
 _WATCHED_PARENT: int | None = None

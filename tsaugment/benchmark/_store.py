@@ -185,8 +185,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         # equal accuracies from two files differed and a zero gain became a "loss"
         if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(_number).astype(float)
-        else:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["seed"] = pd.to_numeric(frame["seed"], errors="coerce").astype("Int64")
     return frame
 
