@@ -224,7 +224,8 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
         (bootstrap over data sets), ``wilcoxon_p`` (over data sets), ``wins``,
         ``ties``, ``losses`` (data sets whose seed interval lies above 0, holds 0,
         lies below 0), ``fidelity`` and ``fidelity_filtered`` (mean label fidelity
-        of the synthetic sets) and ``acceptance_rate`` (mean accepted / drawn).
+        of the synthetic sets) and ``acceptance_rate`` (mean accepted / drawn), over
+        the same paired cells as the difference.
         Empty when no augmenter was run both ways.
 
     Examples
@@ -249,10 +250,11 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
             means = by_set.mean().to_numpy(dtype=float)
             verdicts = np.array([seed_verdict(g.to_numpy(), confidence) for _, g in by_set])
             low, high = bootstrap_mean_interval(means, confidence)
-            of_clf = frame[(frame["classifier"] == classifier)]
-            fidelity = pd.to_numeric(of_clf.get("label_fidelity"), errors="coerce")
-            accepted = pd.to_numeric(of_clf.get("acceptance_rate"), errors="coerce")
-            filtered = of_clf["augmenter"] == f"{name}+label"
+            # fidelity and acceptance of the paired cells only, as the difference
+            cells = per_clf[["dataset", "classifier", "seed"]].merge(frame)
+            fidelity = pd.to_numeric(cells.get("label_fidelity"), errors="coerce")
+            accepted = pd.to_numeric(cells.get("acceptance_rate"), errors="coerce")
+            filtered = cells["augmenter"] == f"{name}+label"
             rows.append(
                 {
                     "augmenter": name,
@@ -265,7 +267,7 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
                     "wins": int((verdicts > 0).sum()),
                     "ties": int((verdicts == 0).sum()),
                     "losses": int((verdicts < 0).sum()),
-                    "fidelity": float(fidelity[of_clf["augmenter"] == name].mean()),
+                    "fidelity": float(fidelity[cells["augmenter"] == name].mean()),
                     "fidelity_filtered": float(fidelity[filtered].mean()),
                     "acceptance_rate": float(accepted[filtered].mean()),
                 }
