@@ -8,6 +8,8 @@ import pytest
 from tsaugment.base import BaseGenerator
 from tsaugment.utils.estimator_checks import (
     check_estimator,
+    check_generator_bad_input_errors,
+    check_generator_one_series_class,
     check_generator_same_random_state_same_output,
     get_test_params,
     parametrize_with_checks,
@@ -18,7 +20,6 @@ class ShiftAugmenter(BaseGenerator):
     """A toy generator: each series shifted by a random offset (outside tsaugment)."""
 
     _scales_data = False
-    _min_class_size = 1
 
     def __init__(self, *, scale=0.1, random_state=None):
         self.scale = scale
@@ -48,6 +49,25 @@ class UnseededShift(ShiftAugmenter):
         return X + self.scale * np.random.default_rng().normal(size=(len(X), 1, 1))
 
 
+class SpreadShift(ShiftAugmenter):
+    """Shifts by the class's spread across series: undefined for a class of one series."""
+
+    def _fit_scaled(self, X, y_codes):
+        super()._fit_scaled(X, y_codes)
+        classes = np.unique(self.codes_)
+        self.spread_ = np.array([X[self.codes_ == c].std(axis=0, ddof=1).mean() for c in classes])
+
+    def _transform_scaled(self, X, y_codes, rng):
+        codes = np.zeros(len(X), dtype=int) if y_codes is None else y_codes
+        return X + self.spread_[codes, None, None] * rng.normal(size=(len(X), 1, 1))
+
+
+class SpreadShiftTwoPerClass(SpreadShift):
+    """The same, declaring that a class needs two series."""
+
+    _min_class_size = 2
+
+
 @parametrize_with_checks([ShiftAugmenter(**ShiftAugmenter.get_test_params())])
 def test_outside_generator_passes_every_check(estimator, check):
     check(estimator)
@@ -71,3 +91,12 @@ def test_get_test_params_falls_back_to_the_private_name_and_defaults():
     assert get_test_params(Old) == {"a": 1}
     assert get_test_params(object()) == {}
     assert get_test_params(ShiftAugmenter()) == {"scale": 0.5}
+
+
+def test_one_series_class_check_fails_a_generator_that_cannot_learn_one():
+    with pytest.warns(RuntimeWarning):  # numpy: ddof=1 over one series
+        with pytest.raises(AssertionError, match="a class of one series failed"):
+            check_generator_one_series_class(SpreadShift())
+    # declaring the floor skips the check, and the fit must then refuse such a class
+    check_generator_one_series_class(SpreadShiftTwoPerClass())
+    check_generator_bad_input_errors(SpreadShiftTwoPerClass())

@@ -105,7 +105,10 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
     torch. Class attributes that subclasses may change:
 
     - ``_min_timepoints``: shortest series the model accepts;
-    - ``_min_class_size``: fewest series per class when fitted with labels;
+    - ``_min_class_size``: fewest series per class when fitted with labels (1: a
+      class of one series is learnt, as UCR's Fungi and DiatomSizeReduction need;
+      :func:`tsaugment.utils.estimator_checks.check_generator_one_series_class`
+      tests it);
     - ``_scales_data``: ``False`` hands the hooks the data on its own scale, in
       float64 (float32 would round ``1e8 + x`` to steps of 8), for augmenters defined
       on the data's own units;
@@ -114,7 +117,7 @@ class BaseGenerator(PersistenceMixin, TransformerMixin, BaseEstimator):
     """
 
     _min_timepoints = 2
-    _min_class_size = 2
+    _min_class_size = 1
     _scales_data = True
     _parameter_constraints: dict = {}
 

@@ -70,7 +70,6 @@ class _ClassicAugmenter(BaseGenerator):
     """Shared part: keep the training series; sample = augment random ones of a class."""
 
     _scales_data = False
-    _min_class_size = 1
 
     def _fit_scaled(self, X, y_codes) -> None:
         self.X_train_ = X

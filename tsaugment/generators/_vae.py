@@ -148,10 +148,8 @@ class LatentVAEAugmenter(TorchEstimatorMixin, BaseGenerator):
     benchmark_name = "vae"
     benchmark_budget = {"n_epochs": "epochs"}
 
-    # One series is enough for a class: "perturb" decodes around it and the class
-    # Gaussian falls back on its posterior variance (UCR's DiatomSizeReduction has a
-    # class of one training series).
-    _min_class_size = 1
+    # A class of one series: "perturb" decodes around it and the class Gaussian falls
+    # back on its posterior variance.
     _inference_chunk = 512
     _parameter_constraints = {
         "latent_dim": [Interval(Integral, 1)],

@@ -41,6 +41,7 @@ __all__ = [
     "check_fit_leaves_params_unchanged_and_returns_self",
     "check_generator_not_fitted_error",
     "check_generator_labelled_fit_sample_transform",
+    "check_generator_one_series_class",
     "check_generator_unlabelled_and_univariate",
     "check_generator_same_random_state_same_output",
     "check_generator_pickle_round_trip",
@@ -211,6 +212,34 @@ def check_generator_labelled_fit_sample_transform(estimator) -> None:
         est.sample(2, y="zzz")
 
 
+def check_generator_one_series_class(estimator) -> None:
+    """A class of one training series is learnt, sampled and transformed.
+
+    Skipped for a generator whose ``_min_class_size`` asks for more (its fit must then
+    refuse such a class: :func:`check_generator_bad_input_errors`).
+    """
+    if getattr(estimator, "_min_class_size", 1) > 1:
+        return
+    X, y = make_test_data()
+    X_c, _ = make_test_data(n_per_class=1, labels=("c",), seed=1)
+    X, y = np.concatenate([X, X_c]), np.concatenate([y, ["c"]])
+    est = clone(estimator)
+    if "random_state" in est.get_params(deep=False):
+        est.set_params(random_state=0)
+    try:
+        est.fit(X, y)
+        X_c_new, y_c_new = est.sample(3, y="c")
+        Xt = est.transform(X, y)
+    except Exception as err:
+        raise AssertionError(
+            f"a class of one series failed ({type(err).__name__}: {err}); set "
+            "_min_class_size to the fewest series a class needs"
+        ) from err
+    assert X_c_new.shape == (3, 2, 16) and list(y_c_new) == ["c"] * 3, (X_c_new.shape, y_c_new)
+    assert np.isfinite(X_c_new).all(), "non-finite synthetic values for the one-series class"
+    assert Xt.shape == X.shape and np.isfinite(Xt).all()
+
+
 def check_generator_unlabelled_and_univariate(estimator) -> None:
     """A 2D float32 fit without labels gives 3D float32 series and ``y_new=None``."""
     X, _ = make_test_data(n_channels=1)
@@ -365,6 +394,7 @@ def yield_checks(estimator):
     if _is_generator(estimator):
         yield check_generator_not_fitted_error
         yield check_generator_labelled_fit_sample_transform
+        yield check_generator_one_series_class
         yield check_generator_unlabelled_and_univariate
         yield check_generator_same_random_state_same_output
         yield check_generator_pickle_round_trip
