@@ -531,6 +531,7 @@ def test_quality_saves_then_scores_only(capsys, tmp_path):
     table = pd.read_csv(tmp_path / "q.csv")
     assert list(table["generator"]) == ["jitter_sigma-0.5"] * 2
     assert table["fit_s"].nunique() == 1  # the saved set's fit time
+    assert table["sample_s"].nunique() == 1 and table["sample_s"].notna().all()
     from tsaugment.benchmark.quality import QUALITY_COLUMNS
 
     assert list(table.columns) == QUALITY_COLUMNS

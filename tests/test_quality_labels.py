@@ -65,12 +65,19 @@ def test_saved_labelled_sets_score_again_with_their_labels(tmp_path):
 
 
 def test_unlabelled_data_keeps_its_columns_and_old_files(tmp_path):
+    untimed = [c for c in QUALITY_COLUMNS if c != "sample_s"]  # before sampling was timed
     old = tmp_path / "old.csv"
     with open(old, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow(QUALITY_COLUMNS[:-2])  # before label fidelity
+        csv.writer(handle).writerow(untimed[:-2])  # and before label fidelity
     table = run_quality(["jitter"], ["stocks"], metric_iterations=5, floor=False, output=old)
     assert table[["label_fidelity", "tstr"]].isna().all().all()
-    assert list(pd.read_csv(old).columns) == QUALITY_COLUMNS[:-2]  # appended to as it was
+    assert table["sample_s"].notna().all()
+    assert list(pd.read_csv(old).columns) == untimed[:-2]  # appended to as it was
+    newer = tmp_path / "newer.csv"
+    with open(newer, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(untimed)
+    run_quality(["jitter"], ["GunPoint"], timegan_scores=False, floor=False, output=newer)
+    assert list(pd.read_csv(newer).columns) == untimed
     with pytest.raises(ValueError, match="not \\["):  # labelled rows need the new columns
         run_quality(["jitter"], ["GunPoint"], timegan_scores=False, output=old)
     with pytest.raises(ValueError, match="no labels"):

@@ -477,7 +477,7 @@ def _cmd_quality(args) -> int:
         timegan_scores=not args.no_timegan_scores,
         verbose=args.verbose,
     )
-    columns = ["dataset", "generator", "seed", "iterations", "fit_s"]
+    columns = ["dataset", "generator", "seed", "iterations", "fit_s", "sample_s"]
     if not args.no_timegan_scores:
         columns += ["discriminative", "predictive", "discriminative_trimmed"]
         columns += ["predictive_trimmed"]

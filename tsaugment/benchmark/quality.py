@@ -72,6 +72,7 @@ QUALITY_COLUMNS = [
     "seed",
     "iterations",
     "fit_s",
+    "sample_s",
     "discriminative",
     "predictive",
     "metric_runs",
@@ -84,9 +85,10 @@ QUALITY_COLUMNS = [
     "label_fidelity",
     "tstr",
 ]
-# the columns before label fidelity was measured: files with them are still appended
-# to by runs on unlabelled data
-_UNLABELLED_COLUMNS = QUALITY_COLUMNS[:-2]
+# older files are still appended to, with their own columns: those from before sampling
+# was timed, and, by runs on unlabelled data, those from before label fidelity
+_UNTIMED_COLUMNS = [c for c in QUALITY_COLUMNS if c != "sample_s"]
+_UNLABELLED_COLUMNS = _UNTIMED_COLUMNS[:-2]
 _PROTOCOL_SCORES = ("discriminative", "predictive")
 
 
@@ -286,13 +288,14 @@ def fit_generator(
 def _check_output(path, labelled: bool) -> list[str]:
     """The columns to append to ``path`` with; refuses, before any fit, other columns.
 
-    A file written before label fidelity was measured is appended to with its own
-    columns by a run on unlabelled data only (whose label columns are empty).
+    A file written before sampling was timed is appended to with its own columns
+    (without ``sample_s``); one written before label fidelity was measured too, by a
+    run on unlabelled data only (whose label columns are empty).
     """
     if path is not None and os.path.exists(path) and os.path.getsize(path) > 0:
         with open(path, newline="", encoding="utf-8") as handle:
             header = next(csv.reader(handle), [])
-        if header == _UNLABELLED_COLUMNS and not labelled:
+        if header == _UNTIMED_COLUMNS or (header == _UNLABELLED_COLUMNS and not labelled):
             return header
         if header != QUALITY_COLUMNS:
             raise ValueError(
@@ -359,7 +362,7 @@ def run_quality(
         Score real against real too (rows of generator ``"real"``).
     save_dir : str or os.PathLike, optional
         Keep each synthetic set (``<dataset>_<generator>_it<iterations>_seed<s>.npz``,
-        arrays ``X_synth`` and ``fit_s``) here.
+        arrays ``X_synth``, ``fit_s`` and ``sample_s``) here.
     score_only : bool, default=False
         Fit nothing: score the sets found in ``save_dir`` (those missing are skipped).
     output : str or os.PathLike, optional
@@ -379,7 +382,8 @@ def run_quality(
     table : pandas.DataFrame
         One row per data set, generator and seed, with :data:`QUALITY_COLUMNS`: the
         discriminative and predictive scores (lower is better), their spread over the
-        post-hoc runs, their trimmed means, every run, the seconds of the fit, and for
+        post-hoc runs, their trimmed means, every run, the seconds of the fit and of
+        drawing the synthetic set (``sample_s``), and for
         labelled data sets ``label_fidelity`` and ``tstr`` (higher is better; see
         :func:`score_labels`).
     """
@@ -418,14 +422,15 @@ def run_quality(
         X, y, label = data["X"], data["y"], data["label"]
         for seed in seeds:
             if floor:
-                record(_row(label, "real", seed, 0, 0.0, _floor_scores(data, seed, protocol)))
+                floor_scores = _floor_scores(data, seed, protocol)
+                record(_row(label, "real", seed, 0, 0.0, 0.0, floor_scores))
             for name in generators:
                 stem = f"{label}_{name}{settings}_it{iterations}_seed{seed}"
                 saved = Path(save_dir or ".") / f"{stem}.npz"
                 if score_only:
                     if not saved.exists():
                         continue
-                    X_synth, y_synth, fit_s = _load_saved(saved, y)
+                    X_synth, y_synth, fit_s, sample_s = _load_saved(saved, y)
                 else:
                     generator, fit_s = fit_generator(
                         name,
@@ -438,11 +443,15 @@ def run_quality(
                         verbose=verbose,
                     )
                     # as many as the real series; with labels, class by class as they are
+                    start = time.perf_counter()
                     X_synth, y_synth = generator.sample(len(X), y=y)
+                    sample_s = time.perf_counter() - start
                     if save_dir is not None:
                         saved.parent.mkdir(parents=True, exist_ok=True)
                         labels = {} if y is None else {"y_codes": _codes(y, y_synth)}
-                        np.savez_compressed(saved, X_synth=X_synth, fit_s=fit_s, **labels)
+                        np.savez_compressed(
+                            saved, X_synth=X_synth, fit_s=fit_s, sample_s=sample_s, **labels
+                        )
                 scores = protocol(X, X_synth, seed)
                 if y is not None:
                     scores.update(
@@ -450,7 +459,7 @@ def run_quality(
                             X, y, data["X_test"], data["y_test"], X_synth, y_synth, seed=seed
                         )
                     )
-                record(_row(label, name + settings, seed, iterations, fit_s, scores))
+                record(_row(label, name + settings, seed, iterations, fit_s, sample_s, scores))
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS)
 
 
@@ -493,23 +502,28 @@ def _codes(y, y_synth) -> np.ndarray:
 
 
 def _load_saved(path: Path, y):
-    """``(X_synth, y_synth, fit_s)`` of a saved set (labels as the training labels)."""
+    """``(X_synth, y_synth, fit_s, sample_s)`` of a saved set (labels as the training labels).
+
+    ``sample_s`` is NaN for a set saved before sampling was timed.
+    """
     with np.load(path, allow_pickle=False) as stored:
         X_synth, fit_s = stored["X_synth"], float(stored["fit_s"])
+        sample_s = float(stored["sample_s"]) if "sample_s" in stored else float("nan")
         if y is None:
-            return X_synth, None, fit_s
+            return X_synth, None, fit_s, sample_s
         if "y_codes" not in stored:
             raise ValueError(f"{path} holds no labels; fit the generator again.")
-        return X_synth, np.unique(y)[stored["y_codes"]], fit_s
+        return X_synth, np.unique(y)[stored["y_codes"]], fit_s, sample_s
 
 
-def _row(dataset, generator, seed, iterations, fit_seconds, scores) -> dict:
+def _row(dataset, generator, seed, iterations, fit_seconds, sample_seconds, scores) -> dict:
     return {
         "dataset": dataset,
         "generator": generator,
         "seed": seed,
         "iterations": iterations,
         "fit_s": round(fit_seconds, 1),
+        "sample_s": round(sample_seconds, 1),
         **scores,
     }
 
@@ -526,7 +540,7 @@ def summarise_quality(table) -> pd.DataFrame:
     -------
     summary : pandas.DataFrame
         ``n_seeds``, and the mean and ``*_std`` (over seeds, ``ddof=1``; 0 for one
-        seed) of ``fit_s``, ``discriminative``, ``predictive`` and
+        seed) of ``fit_s``, ``sample_s``, ``discriminative``, ``predictive`` and
         ``discriminative_trimmed``, ``label_fidelity`` and ``tstr``, those measured.
 
     Examples
@@ -540,7 +554,7 @@ def summarise_quality(table) -> pd.DataFrame:
     0        2             0.2   1.414214
     """
     keys = ["dataset", "generator", "iterations"]
-    values = ["fit_s", "discriminative", "predictive", "discriminative_trimmed"]
+    values = ["fit_s", "sample_s", "discriminative", "predictive", "discriminative_trimmed"]
     values += ["label_fidelity", "tstr"]
     values = [c for c in values if c in table and table[c].notna().any()]  # measured ones
     grouped = table.groupby(keys, sort=False)[values]
