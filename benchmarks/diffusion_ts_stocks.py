@@ -13,6 +13,10 @@ it (``--model``) and the draws as ``.npy`` files in ``--save-dir``. ``--synth FI
 scores a saved draw again (e.g. with more ``--metric-runs``) without fitting.
 ``--time-order file`` fits and scores on each window in the data file's chronological
 order, as the authors' code reads it (TimeGAN's loader reverses the file).
+``--schedule scaled`` trains with the benchmark's schedule for ``--iterations`` steps
+(the catalogue's ``diffusion_ts`` at that budget: warm-up ``iterations // 20``, plateau
+patience ``iterations // 5``, the paper's proportions) instead of the paper's fixed 500
+and 2,000.
 
 Usage::
 
@@ -33,6 +37,7 @@ import numpy as np
 import torch
 
 from tsaugment import DiffusionTSGenerator
+from tsaugment.benchmark import make_augmenter, resolve_budget
 from tsaugment.datasets import load_stocks
 from tsaugment.metrics import discriminative_score, predictive_score
 
@@ -53,6 +58,7 @@ FIELDS = [
     "disc_runs",
     "pred_runs",
     "time_order",
+    "schedule",
 ]
 
 
@@ -96,6 +102,13 @@ def main(argv=None) -> None:
         "load_stocks gives them); file: each window in the file's chronological order, "
         "as the Diffusion-TS code reads it (the same windows, time-reversed)",
     )
+    parser.add_argument(
+        "--schedule",
+        choices=["paper", "scaled"],
+        default="paper",
+        help="paper: warm-up 500 and plateau patience 2,000 steps (the generator's "
+        "defaults); scaled: the benchmark's, in the paper's proportions to --iterations",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -115,6 +128,9 @@ def main(argv=None) -> None:
         print(f"loaded {model_path}", flush=True)
     else:
         gen = DiffusionTSGenerator(n_iter=args.iterations, random_state=args.seed, device="cpu")
+        if args.schedule == "scaled":
+            budget = make_augmenter("diffusion_ts", resolve_budget(args.iterations), args.seed)
+            gen.set_params(warmup_iter=budget.warmup_iter, plateau_patience=budget.plateau_patience)
         start = time.perf_counter()
         gen.fit(X)
         fit_s = time.perf_counter() - start
@@ -163,6 +179,7 @@ def _score(args, X, X_synth, steps, fit_s, sample_s) -> None:
             "disc_runs": " ".join(f"{s:.4f}" for s in disc.scores),
             "pred_runs": " ".join(f"{s:.4f}" for s in pred.scores),
             "time_order": args.time_order,
+            "schedule": args.schedule,
         },
     )
 
