@@ -14,12 +14,17 @@ scores a saved draw again (e.g. with more ``--metric-runs``) without fitting.
 ``--time-order file`` fits and scores on each window in the data file's chronological
 order, as the authors' code reads it (TimeGAN's loader reverses the file).
 ``--dataset sines`` fits TimeGAN's Sines instead (10,000 series of 24 steps, 5
-channels, the draw ``tsaugment quality`` uses) at the paper's Sines settings: one
-encoder layer and a plateau patience of 3,000 (give ``--iterations 12000``, its run).
-``--schedule scaled`` trains with the benchmark's schedule for ``--iterations`` steps
-(the catalogue's ``diffusion_ts`` at that budget: warm-up ``iterations // 20``, plateau
-patience ``iterations // 5``, the paper's proportions) instead of the paper's fixed 500
-and 2,000.
+channels, the draw ``tsaugment quality`` uses) at the paper's Sines settings
+(``Config/sines.yaml``: one encoder layer, batches of 2 x 128, plateau patience 3,000;
+its run is ``--iterations 12000``).
+``--schedule scaled`` keeps the paper's schedule in proportion to ``--iterations``
+(warm-up and patience times ``iterations`` / the paper's run: for Stocks
+``iterations // 20`` and ``iterations // 5``, the benchmark's ``diffusion_ts``) instead
+of its fixed step counts, for runs shorter than the paper's.
+
+A fitted model given by ``--model`` is reused only if it was fitted with the settings
+asked for; a ``--csv`` is appended to only with its own columns (older files lack the
+last ones, which must then be at their defaults), both checked before any work.
 
 Usage::
 
@@ -40,13 +45,21 @@ import numpy as np
 import torch
 
 from tsaugment import DiffusionTSGenerator
-from tsaugment.benchmark import make_augmenter, resolve_budget
 from tsaugment.benchmark.quality import load_quality_data
 from tsaugment.datasets import load_stocks
 from tsaugment.metrics import discriminative_score, predictive_score
 
-# the paper's configurations beyond the generator's defaults (which are Stocks's)
-PAPER_SETTINGS = {"stocks": {}, "sines": {"n_layers_enc": 1, "plateau_patience": 3000}}
+# the paper's runs (Config/stocks.yaml, Config/sines.yaml): its length, and the settings
+# beyond the generator's defaults (which are Stocks's)
+PAPER_RUNS = {
+    "stocks": {"n_iter": 10000, "params": {}},
+    "sines": {
+        "n_iter": 12000,
+        "params": {"n_layers_enc": 1, "batch_size": 128, "plateau_patience": 3000},
+    },
+}
+# the columns older files lack, with the value a row must have to be appended to one
+LATER_FIELDS = {"time_order": "timegan", "schedule": "paper", "dataset": "stocks"}
 
 FIELDS = [
     "iterations",
@@ -70,24 +83,44 @@ FIELDS = [
 ]
 
 
-def _append(path: Path, row: dict) -> None:
+def _columns(path: Path, args) -> list[str]:
+    """The columns to append to ``path`` with: its own, if the rows fit them."""
+    if not path.exists():
+        return FIELDS
+    with path.open(newline="") as fh:
+        header = next(csv.reader(fh), [])
+    missing = [f for f in FIELDS if f not in header]
+    wrong = [f for f in missing if getattr(args, f) != LATER_FIELDS.get(f)]
+    if header != FIELDS[: len(header)] or wrong:
+        raise SystemExit(f"{path} has the columns {header}, not these rows'; use a new --csv.")
+    return header
+
+
+def _append(path: Path, row: dict, columns: list[str]) -> None:
     new = not path.exists()
-    if not new:
-        with path.open(newline="") as fh:
-            header = next(csv.reader(fh), [])
-        if header != FIELDS:
-            raise SystemExit(f"{path} has other columns ({header}); write to a new --csv.")
     with path.open("a", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS)
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerow(row)
     print(row, flush=True)
 
 
+def _settings(args) -> dict:
+    """The generator's parameters for this run (the paper's, the schedule scaled)."""
+    run = PAPER_RUNS[args.dataset]
+    params = {"n_iter": args.iterations, "random_state": args.seed, **run["params"]}
+    if args.schedule == "scaled":
+        defaults = DiffusionTSGenerator().set_params(**run["params"])
+        scale = args.iterations / run["n_iter"]
+        params["warmup_iter"] = max(1, round(defaults.warmup_iter * scale))
+        params["plateau_patience"] = max(1, round(defaults.plateau_patience * scale))
+    return params
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", choices=list(PAPER_SETTINGS), default="stocks")
+    parser.add_argument("--dataset", choices=list(PAPER_RUNS), default="stocks")
     parser.add_argument("--iterations", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sampling-steps", type=int, nargs="+", default=[50, 500])
@@ -115,11 +148,12 @@ def main(argv=None) -> None:
         "--schedule",
         choices=["paper", "scaled"],
         default="paper",
-        help="paper: warm-up 500 and plateau patience 2,000 steps (the generator's "
-        "defaults); scaled: the benchmark's, in the paper's proportions to --iterations",
+        help="paper: the paper's warm-up (500 steps) and plateau patience (Stocks 2,000, "
+        "Sines 3,000); scaled: both in proportion to --iterations over the paper's run",
     )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    args.columns = _columns(args.csv, args)
 
     X = load_stocks() if args.dataset == "stocks" else load_quality_data("sines", 0)[0]
     if args.time_order == "file" and args.dataset != "stocks":
@@ -133,16 +167,16 @@ def main(argv=None) -> None:
         _score(args, X, X_synth, args.sampling_steps[0], float("nan"), float("nan"))
         return
     model_path = args.model or args.csv.with_suffix(".model.zip")
+    settings = _settings(args)
     if model_path.exists():
         gen = DiffusionTSGenerator.load(model_path)
+        fitted = {k: v for k, v in gen.get_params().items() if k in settings}
+        if fitted != settings or gen.n_channels_ != X.shape[1]:
+            raise SystemExit(f"{model_path} was fitted with {fitted}, not {settings}.")
         fit_s = float("nan")
         print(f"loaded {model_path}", flush=True)
     else:
-        gen = DiffusionTSGenerator(n_iter=args.iterations, random_state=args.seed, device="cpu")
-        gen.set_params(**PAPER_SETTINGS[args.dataset])
-        if args.schedule == "scaled":
-            budget = make_augmenter("diffusion_ts", resolve_budget(args.iterations), args.seed)
-            gen.set_params(warmup_iter=budget.warmup_iter, plateau_patience=budget.plateau_patience)
+        gen = DiffusionTSGenerator(device="cpu", **settings)
         start = time.perf_counter()
         gen.fit(X)
         fit_s = time.perf_counter() - start
@@ -194,6 +228,7 @@ def _score(args, X, X_synth, steps, fit_s, sample_s) -> None:
             "schedule": args.schedule,
             "dataset": args.dataset,
         },
+        args.columns,
     )
 
 
