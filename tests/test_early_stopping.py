@@ -79,6 +79,10 @@ def test_needs_labels_and_a_budget_parameter():
         FidelityBudgetSearch(JitterAugmenter()).fit(X, y)
     with pytest.raises(ValueError, match="min_passes"):
         FidelityBudgetSearch(NoisyUntilTrained(), min_passes=5, max_passes=2).fit(X, y)
+    y_lonely = y.astype(object)
+    y_lonely[0] = "lonely"  # one series cannot both train the generator and judge it
+    with pytest.raises(ValueError, match="at least 2 series.*'lonely' \\(1\\)"):
+        FidelityBudgetSearch(NoisyUntilTrained()).fit(X, y_lonely)
     # declared parameters, one message style (a string used to raise TypeError from '<')
     with pytest.raises(ValueError, match="FidelityBudgetSearch: min_passes must be"):
         FidelityBudgetSearch(NoisyUntilTrained(), min_passes="10").fit(X, y)

@@ -401,9 +401,10 @@ def hold_out_validation(classifier, X, y, *, min_kept_per_class=1):
     y : array-like of shape (n_cases,)
         Their labels.
     min_kept_per_class : int, default=1
-        Fewest series of a class to keep for training (the generator's own minimum:
-        2 for TimeGAN, AVATAR and AAE). A class the split would leave with fewer
-        keeps all its series, and the validation set goes without it.
+        Fewest series of a class to keep for training (the generator's own
+        ``_min_class_size``; 1 for every generator of the package). A class the split
+        would leave with fewer keeps all its series, and the validation set goes
+        without it.
 
     Returns
     -------

@@ -27,7 +27,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from ._params import Integral, Interval, Real, validate_params
-from ._validation import check_X_y
+from ._validation import check_X_y, check_y
 
 __all__ = ["FidelityBudgetSearch", "iterations_for_passes"]
 
@@ -90,7 +90,7 @@ class FidelityBudgetSearch(BaseEstimator):
         Budgets without improvement before stopping.
     validation_size : float, default=0.25
         Share of the series held out for the fidelity classifier (at least one per
-        class).
+        class; every class therefore needs two series).
     random_state : int, RandomState instance or None, default=None
         Fixes the split, the classifier and (when not None) the generator's clones.
 
@@ -202,6 +202,8 @@ class FidelityBudgetSearch(BaseEstimator):
                 f"need 0 < min_passes <= max_passes, got {self.min_passes!r}, {self.max_passes!r}."
             )
         X, y = check_X_y(X, y)
+        # one series of each class fits the generator and one judges its samples
+        check_y(y, len(y), min_class_size=2)
         self._budget_param()
         rs = check_random_state(self.random_state)
         self.classes_ = np.unique(y)
