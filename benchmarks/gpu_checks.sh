@@ -19,7 +19,7 @@
 #
 #     OUT=/some/folder bash benchmarks/gpu_checks.sh            # device: cuda
 #     OUT=/tmp/x DEVICE=cpu SCALE=500 SAMPLING_STEPS=2 METRIC_RUNS=1 METRIC_ITERATIONS=20 \
-#         bash benchmarks/gpu_checks.sh                      # a rehearsal: a minute on a CPU
+#         bash benchmarks/gpu_checks.sh     # a rehearsal: 4 minutes here beside two other jobs
 #
 # SCALE divides every training iteration count (1: the paper's runs; the rehearsal
 # above runs 20 and 24 steps); METRIC_RUNS (default 10) and METRIC_ITERATIONS (default:
@@ -51,7 +51,7 @@ torch.__version__, 'cuda', torch.cuda.is_available())"; nvidia-smi -L 2>/dev/nul
     > "$work/environment.txt" 2>&1
 cat "$work/environment.txt"
 
-quality() {  # NAME ITERATIONS SEED [--set ...]: one fit, its 500-step draw, its scores
+quality() {  # NAME ITERATIONS SEED [PARAM=VALUE ...]: one fit, its draw, its scores
     local name=$1 iterations=$(( $2 / SCALE )) seed=$3
     shift 3
     python3 -m tsaugment quality --datasets "$name" --generators diffusion_ts \
