@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,6 +26,10 @@ def test_names_auto_and_filtered_are_known():
     for bad in ("none+label", "nope+label", "auto+label"):
         with pytest.raises(ValueError, match="unknown augmenter"):
             make_augmenter(bad, settings, 0)
+    with pytest.raises(ValueError, match="not a generator"):
+        make_augmenter("auto:knn", settings, 0)
+    with pytest.raises(ValueError, match=r"unknown classifier\(s\) \['nope'\] after 'auto:'"):
+        run_benchmark(["GunPoint"], augmenters=["auto:nope"], classifiers=["knn"], seeds=[0])
 
 
 def test_auto_cell_records_its_choice_and_runs_it(tmp_path):
@@ -37,6 +42,41 @@ def test_auto_cell_records_its_choice_and_runs_it(tmp_path):
     # the choice is trained exactly as its own cell: same accuracy
     own = run_cell(Cell("GunPoint", choice, "knn", 0, float(ratio) or 1.0, "smoke"))
     assert own["accuracy"] == auto["accuracy"]
+
+
+def test_auto_with_a_stand_in_chooses_as_the_stand_in_and_trains_the_cells_classifier(
+    monkeypatch,
+):
+    from tsaugment.benchmark import auto_choices, best_per_dataset
+    from tsaugment.selection import AutoAugmentedClassifier
+
+    searches = []
+    fit = AutoAugmentedClassifier.fit
+
+    def spy(self, X, y):
+        searches.append(fit(self, X, y).cv_results_["mean_test_score"])
+        return self
+
+    monkeypatch.setattr(AutoAugmentedClassifier, "fit", spy)
+    # the search of auto:knn with MiniRocket is the search of auto with 1-NN ...
+    stand_in = run_cell(Cell("GunPoint", "auto:knn", "rocket", 1, 1.0, "smoke"))
+    own = run_cell(Cell("GunPoint", "auto", "knn", 1, 1.0, "smoke"))
+    auto = run_cell(Cell("GunPoint", "auto", "rocket", 1, 1.0, "smoke"))
+    assert stand_in["status"] == own["status"] == auto["status"] == "ok", stand_in["error"]
+    assert stand_in["auto_choice"] == own["auto_choice"]
+    assert np.array_equal(searches[0], searches[1])  # the same scores, candidate by candidate
+    assert not np.array_equal(searches[0], searches[2])  # MiniRocket's own search differs
+    # ... and MiniRocket then trains on the choice exactly as the choice's own cell
+    choice, _, ratio = stand_in["auto_choice"].partition("@")
+    direct = run_cell(Cell("GunPoint", choice, "rocket", 1, float(ratio) or 1.0, "smoke"))
+    assert stand_in["accuracy"] == direct["accuracy"]
+    base = run_cell(Cell("GunPoint", "none", "rocket", 1, 1.0, "smoke"))
+    rows = pd.DataFrame([base, stand_in, auto])
+    table = auto_choices(rows)
+    assert table["augmenter"].tolist() == ["auto", "auto:knn"]
+    gains = best_per_dataset(rows).iloc[0]
+    assert gains["auto:knn_gain"] == stand_in["accuracy"] - base["accuracy"]
+    assert gains["auto_gain"] == auto["accuracy"] - base["accuracy"]
 
 
 def test_rows_carry_label_fidelity_and_acceptance(tmp_path):

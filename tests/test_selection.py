@@ -259,3 +259,39 @@ def test_corrected_t_test_refuses_what_has_no_variance_estimate():
         corrected_resampled_t_test([[0.1]], 0.25)
     with pytest.raises(ValueError, match="overlap"):
         corrected_resampled_t_test([[0.1, 0.2]], -1.0)
+
+
+class CountingKNN(KNeighborsClassifier):
+    """Records the number of series of every fit (clones share the class-level list)."""
+
+    fits: list = []
+
+    def fit(self, X, y):
+        CountingKNN.fits.append(len(X))
+        return super().fit(X, y)
+
+
+def test_a_search_classifier_scores_the_candidates_and_the_classifier_is_refitted():
+    X, y = data()
+    cands = [None, JitterAugmenter(sigma=0.5), ScalingAugmenter()]
+    CountingKNN.fits = []
+    auto = AutoAugmentedClassifier(
+        make_pipeline(FunctionTransformer(flatten), CountingKNN(3)),
+        search_classifier=knn(),
+        candidates=cands,
+        ratios=(1.0,),
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    # the classifier itself is fitted once, on all the series (originals + synthetic)
+    assert len(CountingKNN.fits) == 1 and CountingKNN.fits[0] == 30 * (1 + auto.best_ratio_)
+    # the search is the stand-in's own: the same scores and choice as with it alone
+    alone = AutoAugmentedClassifier(
+        knn(), candidates=cands, ratios=(1.0,), cv=3, random_state=0
+    ).fit(X, y)
+    for key in ("mean_test_score", "split0_test_score", "eligible"):
+        assert np.array_equal(auto.cv_results_[key], alone.cv_results_[key])
+    assert auto.choice_ == alone.choice_
+    step = auto.best_estimator_
+    step = getattr(step, "classifier_", step)  # the AugmentedClassifier's fitted classifier
+    assert isinstance(step.steps[-1][1], CountingKNN) and step.steps[-1][1].n_neighbors == 3

@@ -78,7 +78,8 @@ def _add_benchmark(sub):
         nargs="+",
         default=["none", "jitter", "magnitude_warp", "window_warp", "vae"],
         help=f"from: {', '.join(AUGMENTERS)}; also 'auto' (chosen per cell by "
-        "cross-validation) and NAME+label (NAME with the label filter)",
+        "cross-validation), 'auto:CLASSIFIER' (the same choice, scored by that cheaper "
+        "classifier) and NAME+label (NAME with the label filter)",
     )
     _add_import(p)
     p.add_argument(

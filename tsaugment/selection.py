@@ -111,6 +111,14 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
     ----------
     classifier : scikit-learn or sktime classifier
         Cloned for every fit (sktime classifiers are wrapped automatically).
+    search_classifier : scikit-learn or sktime classifier, optional
+        A cheaper stand-in that scores the candidates in the cross-validation, when
+        ``classifier`` is too costly to fit ``n_folds * n_candidates`` times (a deep
+        network on a CPU); the winner is then refitted with ``classifier``. Default
+        None: ``classifier`` scores its own candidates. The choice is only as good as
+        the stand-in's preferences are the classifier's: an option beyond the paired
+        search, off by default (``benchmarks/runs/resnet4_filtered`` measures it with
+        MiniRocket standing in for the ResNet).
     candidates : list of (tsaugment generator or None), optional
         Generators to try; ``None`` means no augmentation and is added when missing.
         Default: :func:`default_candidates` (none and the five classic augmenters).
@@ -197,6 +205,7 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         self,
         classifier,
         *,
+        search_classifier=None,
         candidates=None,
         ratios=(0.5, 1.0),
         cv=5,
@@ -214,6 +223,7 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         verbose=False,
     ):
         self.classifier = classifier
+        self.search_classifier = search_classifier
         self.candidates = candidates
         self.ratios = ratios
         self.cv = cv
@@ -278,8 +288,11 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
             raise ValueError(f"alpha must be a number in (0, 1), got {alpha!r}.")
         return candidates, ratios
 
-    def _build(self, generator, ratio, seed):
-        classifier = clone(as_sklearn_classifier(self.classifier))
+    def _build(self, generator, ratio, seed, classifier=None):
+        """The candidate as an estimator around a clone of ``classifier``."""
+        classifier = clone(
+            as_sklearn_classifier(self.classifier if classifier is None else classifier)
+        )
         if generator is None:
             # the same classifier seeds as AugmentedClassifier(random_state=seed) gives
             # its classifier, so candidates differ only by their data
@@ -314,7 +327,8 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         rs = check_random_state(self.random_state)
         folds = _paired_folds(y, self.cv, self.n_repeats, rs.randint(2**31 - 1))
         seeds = rs.randint(2**31 - 1, size=len(folds) + 1)
-        scorer = check_scoring(as_sklearn_classifier(self.classifier), scoring=self.scoring)
+        searcher = self.classifier if self.search_classifier is None else self.search_classifier
+        scorer = check_scoring(as_sklearn_classifier(searcher), scoring=self.scoring)
         none_index = next(i for i, g in enumerate(candidates) if g is None)
         grid = [(none_index, None, 0.0)] + [
             (i, g, float(r)) for i, g in enumerate(candidates) if g is not None for r in ratios
@@ -325,7 +339,8 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         for k, (train, val) in enumerate(folds):
             for row, (_, generator, ratio) in enumerate(grid):
                 t0 = time.perf_counter()
-                est = self._build(generator, ratio, int(seeds[k])).fit(X[train], y[train])
+                est = self._build(generator, ratio, int(seeds[k]), searcher)
+                est.fit(X[train], y[train])
                 times[row, k] = time.perf_counter() - t0
                 scores[row, k] = scorer(est, X[val], y[val])
         self.search_time_ = time.perf_counter() - start

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._registry import is_auto
 from ._stats import bootstrap_mean_interval, seed_interval, seed_verdict, wilcoxon_p
 
 __all__ = [
@@ -70,14 +71,20 @@ def _markdown(table: pd.DataFrame, floatfmt) -> str:
     )
 
 
+def _auto_names(frame: pd.DataFrame) -> list:
+    """The automatic choices in the rows (``auto``, ``auto:rocket``, ...), sorted."""
+    return sorted(a for a in frame["augmenter"].unique() if is_auto(a))
+
+
 def auto_choices(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
     """What ``auto`` chose per data set and seed, and its paired gain over the baseline.
 
     Parameters
     ----------
     results : pandas.DataFrame
-        Benchmark rows (``ResultsStore.read()``), with ``augmenter == "auto"`` rows
-        and their ``auto_choice`` and ``selection_time`` columns.
+        Benchmark rows (``ResultsStore.read()``), with rows of ``auto`` (or of
+        ``auto:<classifier>``) and their ``auto_choice`` and ``selection_time``
+        columns.
     metric : str, default="accuracy"
     confidence : float, default=0.95
         Level of the Student-t interval of the mean gain over seeds.
@@ -85,7 +92,8 @@ def auto_choices(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame
     Returns
     -------
     table : pandas.DataFrame
-        One row per data set and classifier: ``choices`` (seed: choice),
+        One row per data set, classifier and automatic choice (column
+        ``augmenter``: ``auto`` or ``auto:<classifier>``): ``choices`` (seed: choice),
         ``gain`` (mean of auto minus baseline, paired by seed), ``ci_low``,
         ``ci_high``, ``wins``/``ties``/``losses`` over seeds, ``n_seeds`` and
         ``selection_s`` (mean seconds the choice added to a fit).
@@ -104,26 +112,28 @@ def auto_choices(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame
     [{'choices': '0: jitter@1, 1: none@0', 'gain': 0.125, 'wins': 1, 'ties': 1}]
     """
     frame = _ok(results)
-    auto = frame[frame["augmenter"] == "auto"]
-    if auto.empty:
-        return pd.DataFrame()
-    gains = _paired_gains(results, "auto", metric)
     rows = []
-    for (dataset, classifier), part in auto.groupby(["dataset", "classifier"], sort=True):
-        part = part.sort_values("seed")
-        mine = gains[(gains["dataset"] == dataset) & (gains["classifier"] == classifier)]
-        rows.append(
-            {
-                "dataset": dataset,
-                "classifier": classifier,
-                "choices": ", ".join(
-                    f"{s}: {c}" for s, c in zip(part["seed"], part["auto_choice"])
-                ),
-                **_summarise_gain(mine["gain"], confidence),
-                "selection_s": float(pd.to_numeric(part["selection_time"]).mean()),
-            }
-        )
-    return pd.DataFrame(rows)
+    for name in _auto_names(frame):
+        auto = frame[frame["augmenter"] == name]
+        gains = _paired_gains(results, name, metric)
+        for (dataset, classifier), part in auto.groupby(["dataset", "classifier"], sort=True):
+            part = part.sort_values("seed")
+            mine = gains[(gains["dataset"] == dataset) & (gains["classifier"] == classifier)]
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "classifier": classifier,
+                    "augmenter": name,
+                    "choices": ", ".join(
+                        f"{s}: {c}" for s, c in zip(part["seed"], part["auto_choice"])
+                    ),
+                    **_summarise_gain(mine["gain"], confidence),
+                    "selection_s": float(pd.to_numeric(part["selection_time"]).mean()),
+                }
+            )
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).sort_values(["dataset", "classifier", "augmenter"], kind="stable")
 
 
 def best_per_dataset(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
@@ -140,11 +150,13 @@ def best_per_dataset(results, *, metric="accuracy", confidence=0.95) -> pd.DataF
     table : pandas.DataFrame
         One row per data set and classifier: ``best`` (an augmenter other than
         ``auto``, or ``"none"`` when every one loses on average), ``best_gain``,
-        ``best_ci_low``, ``best_ci_high``, and ``auto_gain`` (NaN without auto).
+        ``best_ci_low``, ``best_ci_high``, and ``auto_gain`` (NaN without auto);
+        ``auto:<classifier>_gain`` for each such choice in the rows.
     """
     frame = _ok(results)
-    names = [a for a in frame["augmenter"].unique() if a not in ("none", "auto")]
-    per = {a: _paired_gains(results, a, metric) for a in [*names, "auto"]}
+    autos = sorted({"auto", *_auto_names(frame)})
+    names = [a for a in frame["augmenter"].unique() if a != "none" and not is_auto(a)]
+    per = {a: _paired_gains(results, a, metric) for a in [*names, *autos]}
     rows = []
     for (dataset, classifier), _ in frame.groupby(["dataset", "classifier"], sort=True):
         best, best_summary = "none", {"gain": 0.0, "ci_low": np.nan, "ci_high": np.nan}
@@ -155,19 +167,19 @@ def best_per_dataset(results, *, metric="accuracy", confidence=0.95) -> pd.DataF
                 summary = _summarise_gain(g, confidence)
                 if summary["gain"] > best_summary["gain"]:
                     best, best_summary = name, summary
-        g = per["auto"]
-        g = g[(g["dataset"] == dataset) & (g["classifier"] == classifier)]["gain"]
-        rows.append(
-            {
-                "dataset": dataset,
-                "classifier": classifier,
-                "best": best,
-                "best_gain": best_summary["gain"],
-                "best_ci_low": best_summary["ci_low"],
-                "best_ci_high": best_summary["ci_high"],
-                "auto_gain": float(g.mean()) if len(g) else np.nan,
-            }
-        )
+        row = {
+            "dataset": dataset,
+            "classifier": classifier,
+            "best": best,
+            "best_gain": best_summary["gain"],
+            "best_ci_low": best_summary["ci_low"],
+            "best_ci_high": best_summary["ci_high"],
+        }
+        for name in autos:
+            g = per[name]
+            g = g[(g["dataset"] == dataset) & (g["classifier"] == classifier)]["gain"]
+            row[f"{name}_gain"] = float(g.mean()) if len(g) else np.nan
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

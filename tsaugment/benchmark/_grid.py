@@ -37,8 +37,9 @@ from ._config import data_fingerprint, fingerprint
 from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
 from ._fitted import FittedGenerators
 from ._registry import (
-    AUTO,
+    auto_search_classifier,
     check_names,
+    is_auto,
     make_augmenter,
     make_classifier,
     register,
@@ -118,7 +119,7 @@ def cell_config(cell: Cell) -> str:
     """
     settings = resolve_budget(cell.budget)
     classifier = make_classifier(cell.classifier, cell.seed, params=dict(cell.classifier_params))
-    if cell.augmenter == AUTO:
+    if is_auto(cell.augmenter):
         parts = _augmenter_parts(cell, _auto_search(cell, settings, classifier)[1])
     else:
         parts = _augmenter_parts(cell, make_augmenter(cell.augmenter, settings, cell.seed))
@@ -394,7 +395,7 @@ def _run_cell(
             classifier_device,
         )
         work = cell
-        if cell.augmenter == AUTO:  # choose, then run the choice as its own cell would
+        if is_auto(cell.augmenter):  # choose, then run the choice as its own cell would
             choice, ratio, selection_time = _auto_choice(
                 cell, settings, X_train, y_train, classifier
             )
@@ -473,7 +474,9 @@ def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
     are left out: each would be refitted once per fold and ratio); ratios: half the
     cell's ratio and the cell's ratio; 5 stratified folds of the training split; the
     estimator's default rule (a candidate's gain over none must pass the corrected
-    resampled t-test, Holm-adjusted over the candidates).
+    resampled t-test, Holm-adjusted over the candidates). ``auto:<classifier>``: that
+    catalogue classifier, at its defaults and the cell's seed, scores the candidates
+    in place of the cell's classifier, which then trains on the choice.
 
     Returns
     -------
@@ -496,8 +499,15 @@ def _auto_search(cell: Cell, settings: dict, classifier):
     names = ["none", *AUTO_CANDIDATES]
     candidates = [make_augmenter(n, settings, cell.seed) for n in names]
     ratios = sorted({0.5 * cell.ratio, cell.ratio} - {0.0})
+    stand_in = auto_search_classifier(cell.augmenter)
     auto = AutoAugmentedClassifier(
-        classifier, candidates=candidates, ratios=ratios, cv=5, refit=False, random_state=cell.seed
+        classifier,
+        search_classifier=None if stand_in is None else make_classifier(stand_in, cell.seed),
+        candidates=candidates,
+        ratios=ratios,
+        cv=5,
+        refit=False,
+        random_state=cell.seed,
     )
     return names, auto
 
@@ -568,10 +578,13 @@ def run_benchmark(
         cross-validation on the training split, among none and the classic
         augmenters at half and the full ``ratio`` (column ``auto_choice``; seconds of
         the search in ``selection_time``), then trains on the choice as its own cell
-        would. ``"<name>+label"`` is ``<name>`` with the label filter (column
-        ``acceptance_rate``). Every row has ``label_fidelity``: the share of the
-        synthetic series it trained on that MiniRocket fitted on the originals puts
-        in their class (see :func:`tsaugment.metrics.label_fidelity`).
+        would; ``"auto:<classifier>"`` lets that catalogue classifier (at its
+        defaults) score the candidates instead, a cheap stand-in for a costly one
+        (``"auto:rocket"`` for the ResNet on a CPU). ``"<name>+label"`` is
+        ``<name>`` with the label filter (column ``acceptance_rate``). Every row has
+        ``label_fidelity``: the share of the synthetic series it trained on that
+        MiniRocket fitted on the originals puts in their class (see
+        :func:`tsaugment.metrics.label_fidelity`).
     classifiers : list of str, default=("rocket",)
         Names from :data:`tsaugment.benchmark.CLASSIFIERS`. Each trains at its
         default protocol whatever the budget.

@@ -35,13 +35,44 @@ __all__ = [
     "AUTO",
     "FILTER_SUFFIX",
     "split_filter",
+    "is_auto",
+    "auto_search_classifier",
 ]
 
 # Augmenter names beyond the catalogue (issue 20): "auto" chooses per cell by
-# cross-validation (see tsaugment.selection); "<name>+label" is <name> with the label
-# filter (tsaugment.filtering.LabelFilter) on its synthetic series.
+# cross-validation (see tsaugment.selection); "auto:<classifier>" does so with that
+# catalogue classifier scoring the candidates in place of the cell's (a cheap stand-in
+# for a costly one); "<name>+label" is <name> with the label filter
+# (tsaugment.filtering.LabelFilter) on its synthetic series.
 AUTO = "auto"
+AUTO_SEPARATOR = ":"
 FILTER_SUFFIX = "+label"
+
+
+def is_auto(name: str) -> bool:
+    """Whether an augmenter name asks for the automatic choice (``auto`` or ``auto:X``).
+
+    Examples
+    --------
+    >>> is_auto("auto"), is_auto("auto:rocket"), is_auto("jitter")
+    (True, True, False)
+    """
+    return name == AUTO or name.startswith(AUTO + AUTO_SEPARATOR)
+
+
+def auto_search_classifier(name: str):
+    """The classifier that scores ``name``'s candidates: ``"rocket"`` for ``"auto:rocket"``.
+
+    None for ``"auto"`` (the cell's own classifier scores them).
+
+    Examples
+    --------
+    >>> auto_search_classifier("auto:rocket"), auto_search_classifier("auto")
+    ('rocket', None)
+    """
+    if not is_auto(name):
+        raise ValueError(f"{name!r} is not an automatic choice ('auto' or 'auto:<classifier>').")
+    return name[len(AUTO) + len(AUTO_SEPARATOR) :] or None
 
 
 def split_filter(name: str) -> tuple[str, bool]:
@@ -299,14 +330,23 @@ def check_names(kind: str, names) -> list[str]:
         unknown = [
             n
             for n in names
-            if n != AUTO
+            if not is_auto(n)
             and n not in registry
             and (split_filter(n)[0] not in registry or split_filter(n)[0] == "none")
         ]
         if unknown:
             raise ValueError(
                 f"unknown augmenter(s) {unknown}; known: {sorted(registry)}, {AUTO!r} (chosen "
-                f"per cell by cross-validation) and <name>{FILTER_SUFFIX} (label-filtered)."
+                f"per cell by cross-validation), {AUTO}{AUTO_SEPARATOR}<classifier> (chosen "
+                f"with that classifier scoring the candidates) and <name>{FILTER_SUFFIX} "
+                "(label-filtered)."
+            )
+        stand_ins = {auto_search_classifier(n) for n in names if is_auto(n)} - {None}
+        unknown = sorted(stand_ins - set(CLASSIFIERS))
+        if unknown:
+            raise ValueError(
+                f"unknown classifier(s) {unknown} after '{AUTO}{AUTO_SEPARATOR}'; known: "
+                f"{sorted(CLASSIFIERS)}."
             )
         return names
     unknown = [n for n in names if n not in registry]
@@ -399,7 +439,7 @@ def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     2
     """
     check_names("augmenter", [name])
-    if name == AUTO:
+    if is_auto(name):
         raise ValueError(
             f"{AUTO!r} is a choice among generators, not a generator: use it in the "
             "benchmark grid or through tsaugment.AutoAugmentedClassifier."
