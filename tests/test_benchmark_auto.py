@@ -30,6 +30,8 @@ def test_names_auto_and_filtered_are_known():
         make_augmenter("auto:knn", settings, 0)
     with pytest.raises(ValueError, match=r"unknown classifier\(s\) \['nope'\] after 'auto:'"):
         run_benchmark(["GunPoint"], augmenters=["auto:nope"], classifiers=["knn"], seeds=[0])
+    with pytest.raises(ValueError, match=r"unknown classifier\(s\) \[''\] after 'auto:'"):
+        run_benchmark(["GunPoint"], augmenters=["auto:"], classifiers=["knn"], seeds=[0])
 
 
 def test_auto_cell_records_its_choice_and_runs_it(tmp_path):

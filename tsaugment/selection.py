@@ -288,11 +288,9 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
             raise ValueError(f"alpha must be a number in (0, 1), got {alpha!r}.")
         return candidates, ratios
 
-    def _build(self, generator, ratio, seed, classifier=None):
+    def _build(self, classifier, generator, ratio, seed):
         """The candidate as an estimator around a clone of ``classifier``."""
-        classifier = clone(
-            as_sklearn_classifier(self.classifier if classifier is None else classifier)
-        )
+        classifier = clone(as_sklearn_classifier(classifier))
         if generator is None:
             # the same classifier seeds as AugmentedClassifier(random_state=seed) gives
             # its classifier, so candidates differ only by their data
@@ -339,8 +337,7 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
         for k, (train, val) in enumerate(folds):
             for row, (_, generator, ratio) in enumerate(grid):
                 t0 = time.perf_counter()
-                est = self._build(generator, ratio, int(seeds[k]), searcher)
-                est.fit(X[train], y[train])
+                est = self._build(searcher, generator, ratio, int(seeds[k])).fit(X[train], y[train])
                 times[row, k] = time.perf_counter() - t0
                 scores[row, k] = scorer(est, X[val], y[val])
         self.search_time_ = time.perf_counter() - start
@@ -401,7 +398,9 @@ class AutoAugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseE
                 print(f"{mark} {name:>16s} ratio={grid[row][2]:g}: {mean[row]:.4f}")
         self.classes_ = np.unique(y)
         if self.refit:
-            best = self._build(self.best_generator_, self.best_ratio_, int(seeds[-1]))
+            best = self._build(
+                self.classifier, self.best_generator_, self.best_ratio_, int(seeds[-1])
+            )
             self.best_estimator_ = best.fit(X, y)
             self.classes_ = np.asarray(self.best_estimator_.classes_)
         return self

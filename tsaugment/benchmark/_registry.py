@@ -72,7 +72,7 @@ def auto_search_classifier(name: str):
     """
     if not is_auto(name):
         raise ValueError(f"{name!r} is not an automatic choice ('auto' or 'auto:<classifier>').")
-    return name[len(AUTO) + len(AUTO_SEPARATOR) :] or None
+    return None if name == AUTO else name[len(AUTO) + len(AUTO_SEPARATOR) :]
 
 
 def split_filter(name: str) -> tuple[str, bool]:
