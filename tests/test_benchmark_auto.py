@@ -1,4 +1,4 @@
-"""The benchmark's "auto" and "<name>+label" augmenters and their row columns."""
+"""The benchmark's "auto", "<name>+label" and "<name>+realism" augmenters and their rows."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tsaugment.benchmark import (
     Cell,
     ResultsStore,
     auto_report,
+    filter_effect,
     make_augmenter,
     resolve_budget,
     run_benchmark,
@@ -21,9 +22,10 @@ from tsaugment.benchmark import (
 def test_names_auto_and_filtered_are_known():
     settings = resolve_budget("smoke")
     assert type(make_augmenter("jitter+label", settings, 0)).__name__ == "JitterAugmenter"
+    assert type(make_augmenter("jitter+realism", settings, 0)).__name__ == "JitterAugmenter"
     with pytest.raises(ValueError, match="not a generator"):
         make_augmenter("auto", settings, 0)
-    for bad in ("none+label", "nope+label", "auto+label"):
+    for bad in ("none+label", "nope+label", "auto+label", "none+realism", "jitter+labels"):
         with pytest.raises(ValueError, match="unknown augmenter"):
             make_augmenter(bad, settings, 0)
     with pytest.raises(ValueError, match="not a generator"):
@@ -84,7 +86,7 @@ def test_auto_with_a_stand_in_chooses_as_the_stand_in_and_trains_the_cells_class
 def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     results = run_benchmark(
         ["GunPoint"],
-        augmenters=["jitter", "jitter+label"],
+        augmenters=["jitter", "jitter+label", "jitter+realism"],
         classifiers=["knn"],
         seeds=[0],
         budget="smoke",
@@ -97,6 +99,13 @@ def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     assert rows.loc["jitter+label", "label_fidelity"] >= 0.95  # screened by a like checker
     assert 0 < rows.loc["jitter+label", "acceptance_rate"] <= 1.0
     assert pd.isna(rows.loc["jitter", "acceptance_rate"])
+    assert 0 < rows.loc["jitter+realism", "acceptance_rate"] <= 1.0
+    assert len(set(rows["config"])) == 4  # each filter is part of its cells' fingerprint
+    effect = filter_effect(results)
+    assert effect[["augmenter", "filter"]].values.tolist() == [
+        ["jitter", "label"],
+        ["jitter", "realism"],
+    ]
     read = ResultsStore(tmp_path / "results.csv").read()
     assert "label_fidelity" in read and "auto_choice" in read
     assert "Label fidelity" in auto_report(read)
@@ -134,7 +143,6 @@ def test_filtered_cell_reuses_the_unfiltered_cells_fit(monkeypatch, tmp_path):
 
 
 def test_filter_effect_pairs_filtered_with_unfiltered_by_seed():
-    from tsaugment.benchmark import filter_effect
 
     rows = []
     for seed in range(3):

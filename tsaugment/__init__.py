@@ -24,6 +24,7 @@ _EXPORTS = {
     "AugmentedClassifier": ".augment",
     "AutoAugmentedClassifier": ".selection",
     "LabelFilter": ".filtering",
+    "RealismFilter": ".filtering",
 }
 
 __all__ = ["__version__", *_EXPORTS]

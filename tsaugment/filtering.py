@@ -1,12 +1,15 @@
-"""Keep only synthetic series that still look like their class: the label filter.
+"""Keep only synthetic series that still look like their class: label and realism filters.
 
 :class:`LabelFilter` fits a fast classifier on the original series and accepts a
 synthetic series when that classifier puts it in its intended class (with at least
-``threshold`` confidence, if given). :meth:`LabelFilter.fill` draws synthetic series
-round after round until every class has its quota of accepted ones, or
-``max_draws`` rounds have been drawn; it records the acceptance rate per class and
-warns, naming the class, when a class could not be filled. :class:`tsaugment.Augmenter`
-and :class:`tsaugment.AugmentedClassifier` use it through their ``filter`` parameter.
+``threshold`` confidence, if given). :class:`RealismFilter` accepts a synthetic series
+when it lies close to the original series of its class: inside the k-nearest-neighbour
+ball of one of them (the realism test of Kynkäänniemi et al., 2019). Both share
+:meth:`LabelFilter.fill`, which draws synthetic series round after round until every
+class has its quota of accepted ones, or ``max_draws`` rounds have been drawn; it
+records the acceptance rate per class and warns, naming the class, when a class could
+not be filled. :class:`tsaugment.Augmenter` and :class:`tsaugment.AugmentedClassifier`
+use them through their ``filter`` parameter.
 """
 
 from __future__ import annotations
@@ -20,14 +23,92 @@ from sklearn.utils.validation import check_is_fitted
 from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_X_y
 
-__all__ = ["LabelFilter", "UnfilledClassWarning"]
+__all__ = ["LabelFilter", "RealismFilter", "UnfilledClassWarning"]
 
 
 class UnfilledClassWarning(UserWarning):
     """A class got fewer accepted synthetic series than its quota."""
 
 
-class LabelFilter(BaseEstimator):
+class _DrawLoop(BaseEstimator):
+    """The draw loop of the filters: subclasses define ``fit``, ``accepts`` and ``_kind``."""
+
+    _kind = "filter"
+    _remedy = "Raise max_draws or use another generator."
+
+    def fill(self, draw, classes, counts):
+        """Draw synthetic series until each class has its quota of accepted ones.
+
+        Parameters
+        ----------
+        draw : callable
+            ``draw(labels)`` returns synthetic series, an array of shape
+            ``(len(labels), n_channels, n_timepoints)``, one per requested label.
+        classes : ndarray of shape (n_classes,)
+        counts : array-like of int, shape (n_classes,)
+            Accepted series wanted per class.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_accepted, n_channels, n_timepoints)
+            Accepted series grouped by class in the order of ``classes``; a class that
+            could not be filled has fewer than its quota (with an
+            :class:`UnfilledClassWarning` naming it).
+        y_new : ndarray of shape (n_accepted,)
+        """
+        check_is_fitted(self)
+        classes = np.asarray(classes)
+        counts = np.asarray(counts, dtype=np.int64)
+        kept = [[] for _ in classes]
+        n_kept = np.zeros(len(classes), dtype=np.int64)
+        drawn = np.zeros(len(classes), dtype=np.int64)
+        accepted = np.zeros(len(classes), dtype=np.int64)
+        rounds = 0
+        for _ in range(self.max_draws):
+            short = counts - n_kept
+            if not (short > 0).any():
+                break
+            rate = np.where(drawn > 0, accepted / np.maximum(drawn, 1), 1.0)
+            ask = np.where(
+                short > 0,
+                np.minimum(np.ceil(short / np.maximum(rate, 0.1)), 10 * short),
+                0,
+            ).astype(np.int64)
+            labels = np.repeat(classes, ask)
+            X_new = np.asarray(draw(labels))
+            ok = self.accepts(X_new, labels)
+            rounds += 1
+            for i, label in enumerate(classes):
+                mine = labels == label
+                good = X_new[mine & ok]
+                drawn[i] += int(mine.sum())
+                accepted[i] += len(good)
+                take = good[: max(0, counts[i] - n_kept[i])]
+                kept[i].append(take)
+                n_kept[i] += len(take)
+        self.n_drawn_ = drawn
+        self.n_rounds_ = rounds
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.acceptance_rate_ = np.where(drawn > 0, accepted / drawn, np.nan)
+        for i, label in enumerate(classes):
+            if n_kept[i] < counts[i]:
+                name = label.item() if isinstance(label, np.generic) else label
+                warnings.warn(
+                    f"{self._kind} filter: class {name!r} got {n_kept[i]} of its {counts[i]} "
+                    f"synthetic series after {rounds} draws (acceptance rate "
+                    f"{self.acceptance_rate_[i]:.2f}); the augmented set has fewer series "
+                    f"of that class. {self._remedy}",
+                    UnfilledClassWarning,
+                    stacklevel=3,
+                )
+        X_out = np.concatenate([part for parts in kept for part in parts])
+        return X_out, np.repeat(classes, n_kept)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classes_")
+
+
+class LabelFilter(_DrawLoop):
     """Accept a synthetic series when a classifier of the originals puts it in its class.
 
     Parameters
@@ -77,6 +158,8 @@ class LabelFilter(BaseEstimator):
         "threshold": [None, Interval(Real, 0, 1, closed="right")],
         "max_draws": [Interval(Integral, 1)],
     }
+    _kind = "label"
+    _remedy = "Lower the threshold, raise max_draws, or use another generator."
 
     def __init__(self, classifier=None, *, threshold=None, max_draws=10, random_state=None):
         self.classifier = classifier
@@ -140,102 +223,189 @@ class LabelFilter(BaseEstimator):
         top = proba.argmax(axis=1) == column
         return known & top & (confidence >= self.threshold)
 
-    def fill(self, draw, classes, counts):
-        """Draw synthetic series until each class has its quota of accepted ones.
 
-        Parameters
-        ----------
-        draw : callable
-            ``draw(labels)`` returns synthetic series, an array of shape
-            ``(len(labels), n_channels, n_timepoints)``, one per requested label.
-        classes : ndarray of shape (n_classes,)
-        counts : array-like of int, shape (n_classes,)
-            Accepted series wanted per class.
+class RealismFilter(_DrawLoop):
+    """Accept a synthetic series that lies inside the k-NN ball of a real series of its class.
 
-        Returns
-        -------
-        X_new : ndarray of shape (n_accepted, n_channels, n_timepoints)
-            Accepted series grouped by class in the order of ``classes``; a class that
-            could not be filled has fewer than its quota (with an
-            :class:`UnfilledClassWarning` naming it).
-        y_new : ndarray of shape (n_accepted,)
-        """
-        check_is_fitted(self)
-        classes = np.asarray(classes)
-        counts = np.asarray(counts, dtype=np.int64)
-        kept = [[] for _ in classes]
-        n_kept = np.zeros(len(classes), dtype=np.int64)
-        drawn = np.zeros(len(classes), dtype=np.int64)
-        accepted = np.zeros(len(classes), dtype=np.int64)
-        rounds = 0
-        for _ in range(self.max_draws):
-            short = counts - n_kept
-            if not (short > 0).any():
-                break
-            rate = np.where(drawn > 0, accepted / np.maximum(drawn, 1), 1.0)
-            ask = np.where(
-                short > 0,
-                np.minimum(np.ceil(short / np.maximum(rate, 0.1)), 10 * short),
-                0,
-            ).astype(np.int64)
-            labels = np.repeat(classes, ask)
-            X_new = np.asarray(draw(labels))
-            ok = self.accepts(X_new, labels)
-            rounds += 1
-            for i, label in enumerate(classes):
-                mine = labels == label
-                good = X_new[mine & ok]
-                drawn[i] += int(mine.sum())
-                accepted[i] += len(good)
-                take = good[: max(0, counts[i] - n_kept[i])]
-                kept[i].append(take)
-                n_kept[i] += len(take)
-        self.n_drawn_ = drawn
-        self.n_rounds_ = rounds
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.acceptance_rate_ = np.where(drawn > 0, accepted / drawn, np.nan)
-        for i, label in enumerate(classes):
-            if n_kept[i] < counts[i]:
-                name = label.item() if isinstance(label, np.generic) else label
-                warnings.warn(
-                    f"label filter: class {name!r} got {n_kept[i]} of its {counts[i]} "
-                    f"synthetic series after {rounds} draws (acceptance rate "
-                    f"{self.acceptance_rate_[i]:.2f}); the augmented set has fewer series "
-                    "of that class. Lower the threshold, raise max_draws, or use another "
-                    "generator.",
-                    UnfilledClassWarning,
-                    stacklevel=3,
-                )
-        X_out = np.concatenate([part for parts in kept for part in parts])
-        return X_out, np.repeat(classes, n_kept)
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "classifier_")
-
-
-def resolve_filter(filter, threshold, max_draws):
-    """The :class:`LabelFilter` an augmenter's ``filter`` parameter asks for (or None).
+    The realism test of Kynkäänniemi et al. (2019, "Improved precision and recall
+    metric for assessing generative models"), per class and in the series' own space:
+    each original series of a class is the centre of a ball whose radius is the
+    distance to its ``n_neighbors``-th nearest other series of that class; the balls
+    with the largest radii are dropped (the paper keeps those up to the median, so
+    that an outlier's large ball does not vouch for anything); a synthetic series is
+    accepted when it lies inside one of the kept balls of its intended class. It
+    passes series that a classifier would put in the right class but that lie where
+    the class has no data (too large in amplitude, too smooth, between modes), which
+    :class:`LabelFilter` lets through.
 
     Parameters
     ----------
-    filter : None, "label" or LabelFilter
-        ``"label"`` builds ``LabelFilter(threshold=threshold, max_draws=max_draws)``;
-        a LabelFilter object is cloned and used with its own settings.
+    n_neighbors : int, default=3
+        The k of the k-NN radius (the paper's 3). A class with k or fewer series uses
+        its farthest other series; a class of one series takes the distance to its
+        ``n_neighbors``-th nearest series of the whole training set.
+    radius_quantile : float in (0, 1] or None, default=0.5
+        Keep the balls whose radius is at most this quantile of the class's radii
+        (0.5: the paper's median); None or 1 keeps them all (the paper's precision
+        metric rather than its realism score).
+    metric : str, default="euclidean"
+        Distance between flattened series (channels one after another), any metric of
+        :func:`sklearn.metrics.pairwise_distances`. Euclidean on the raw series, as
+        the series come (UCR series are z-normalised one by one), so amplitude counts.
+    max_draws : int, default=10
+        Most rounds of drawing in :meth:`fill` (see :class:`LabelFilter`).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    centers_ : list of ndarray, one of shape (n_kept, n_channels * n_timepoints) per class
+        The original series whose balls were kept, flattened.
+    radii_ : list of ndarray, one of shape (n_kept,) per class
+    acceptance_rate_, n_drawn_, n_rounds_ :
+        As in :class:`LabelFilter`, for the last :meth:`fill`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsaugment.filtering import RealismFilter
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(0, 1, (20, 1, 8))
+    >>> y = np.repeat(["a", "b"], 10)
+    >>> flt = RealismFilter().fit(X, y)
+    >>> flt.accepts(np.stack([X[0] + 0.01, 3 * X[0]]), np.array(["a", "a"])).tolist()
+    [True, False]
+    """
+
+    _parameter_constraints = {
+        "n_neighbors": [Interval(Integral, 1)],
+        "radius_quantile": [None, Interval(Real, 0, 1, closed="right")],
+        "max_draws": [Interval(Integral, 1)],
+    }
+    _kind = "realism"
+    _remedy = "Raise radius_quantile or n_neighbors, raise max_draws, or use another generator."
+
+    def __init__(self, *, n_neighbors=3, radius_quantile=0.5, metric="euclidean", max_draws=10):
+        self.n_neighbors = n_neighbors
+        self.radius_quantile = radius_quantile
+        self.metric = metric
+        self.max_draws = max_draws
+
+    @classmethod
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
+        return {"n_neighbors": 2, "radius_quantile": None}
+
+    def fit(self, X, y):
+        """Compute every original series' k-NN radius within its class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        y : array-like of shape (n_cases,)
+
+        Returns
+        -------
+        self : RealismFilter
+        """
+        from sklearn.metrics import pairwise_distances
+
+        validate_params(self)
+        X, y = check_X_y(X, y)
+        if len(X) < 2:
+            raise ValueError(f"RealismFilter needs at least 2 original series, got {len(X)}.")
+        flat = X.reshape(len(X), -1).astype(np.float64)
+        self.classes_ = np.unique(y)
+        self.centers_, self.radii_ = [], []
+        for label in self.classes_:
+            mine = flat[y == label]
+            if len(mine) == 1:  # no neighbour of its class: the whole training set's
+                others = np.sort(pairwise_distances(mine, flat, metric=self.metric)[0])[1:]
+                radii = others[[min(self.n_neighbors, len(others)) - 1]]
+            else:
+                dist = pairwise_distances(mine, metric=self.metric)
+                np.fill_diagonal(dist, np.inf)
+                k = min(self.n_neighbors, len(mine) - 1)
+                radii = np.sort(dist, axis=1)[:, k - 1]
+            keep = np.ones(len(radii), dtype=bool)
+            if self.radius_quantile is not None and len(radii) > 1:
+                keep = radii <= np.quantile(radii, self.radius_quantile)
+            self.centers_.append(mine[keep])
+            self.radii_.append(radii[keep])
+        self.n_features_ = flat.shape[1]
+        return self
+
+    def accepts(self, X, y) -> np.ndarray:
+        """Which synthetic series lie inside a kept ball of their class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
+            Of the originals' shape; a series with a non-finite value is not accepted.
+        y : array-like of shape (n_syn,)
+            Their intended labels (a label the filter was not fitted on is not accepted).
+
+        Returns
+        -------
+        mask : ndarray of bool, shape (n_syn,)
+        """
+        from sklearn.metrics import pairwise_distances
+
+        check_is_fitted(self)
+        X = np.asarray(X)
+        y = np.asarray(y)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} series but y has {len(y)} labels.")
+        flat = X.reshape(len(X), -1).astype(np.float64)
+        if flat.shape[1] != self.n_features_:
+            raise ValueError(
+                f"synthetic series have {flat.shape[1]} values (channels x time points) "
+                f"each, the originals {self.n_features_}."
+            )
+        mask = np.zeros(len(flat), dtype=bool)
+        finite = np.isfinite(flat).all(axis=1)
+        for label, centers, radii in zip(self.classes_, self.centers_, self.radii_):
+            rows = np.flatnonzero(finite & (y == label))
+            if len(rows):
+                dist = pairwise_distances(flat[rows], centers, metric=self.metric)
+                mask[rows] = (dist <= radii).any(axis=1)
+        return mask
+
+
+FILTERS = ("label", "realism")
+
+
+def resolve_filter(filter, threshold, max_draws):
+    """The filter an augmenter's ``filter`` parameter asks for (or None).
+
+    Parameters
+    ----------
+    filter : None, "label", "realism" or a filter object
+        ``"label"`` builds ``LabelFilter(threshold=threshold, max_draws=max_draws)``,
+        ``"realism"`` builds ``RealismFilter(max_draws=max_draws)``; an object with
+        ``fit`` and ``fill`` (a :class:`LabelFilter` or :class:`RealismFilter` with
+        settings of its own) is cloned.
     threshold : float or None
+        The label filter's confidence threshold (must be None for ``"realism"``).
     max_draws : int
 
     Returns
     -------
-    LabelFilter or None
+    LabelFilter, RealismFilter, a clone of ``filter``, or None
     """
+    expected = "None, 'label', 'realism' or a filter object (LabelFilter, RealismFilter)"
     if filter is None:
         return None
     if isinstance(filter, str):
-        if filter != "label":
-            raise ValueError(f"filter must be None, 'label' or a LabelFilter, got {filter!r}.")
+        if filter not in FILTERS:
+            raise ValueError(f"filter must be {expected}, got {filter!r}.")
+        if filter == "realism":
+            if threshold is not None:
+                raise ValueError(
+                    f"filter_threshold={threshold} is the label filter's confidence "
+                    "threshold; filter='realism' has none (leave filter_threshold=None)."
+                )
+            return RealismFilter(max_draws=max_draws)
         return LabelFilter(threshold=threshold, max_draws=max_draws)
     if not (hasattr(filter, "fit") and hasattr(filter, "fill")):
-        raise TypeError(
-            f"filter must be None, 'label' or a LabelFilter, got {type(filter).__name__}."
-        )
+        raise TypeError(f"filter must be {expected}, got {type(filter).__name__}.")
     return clone(filter)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._registry import is_auto
+from ._registry import FILTER_SUFFIXES, is_auto
 from ._stats import bootstrap_mean_interval, seed_interval, seed_verdict, wilcoxon_p
 
 __all__ = [
@@ -213,9 +213,9 @@ def label_fidelity_table(results) -> pd.DataFrame:
 
 
 def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
-    """What the label filter changes: ``NAME+label`` against ``NAME``, paired by seed.
+    """What a filter changes: ``NAME+label`` or ``NAME+realism`` against ``NAME``, by seed.
 
-    For every augmenter run both with and without the filter, the difference
+    For every augmenter run both with and without a filter, the difference
     filtered minus unfiltered on the same data set, classifier and seed, averaged
     over seeds per data set and then summarised over the data sets where both ran.
 
@@ -231,7 +231,8 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
     Returns
     -------
     table : pandas.DataFrame
-        One row per augmenter and classifier: ``n_datasets``, ``difference`` (mean
+        One row per augmenter, ``filter`` (``"label"`` or ``"realism"``) and
+        classifier: ``n_datasets``, ``difference`` (mean
         over data sets of the seed-mean difference), ``ci_low``, ``ci_high``
         (bootstrap over data sets), ``wilcoxon_p`` (over data sets), ``wins``,
         ``ties``, ``losses`` (data sets whose seed interval lies above 0, holds 0,
@@ -249,14 +250,20 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
     ...         for a, acc, fid, rate in (("vae", 0.80, 0.6, None),
     ...                                   ("vae+label", 0.82, 0.9, 0.5))]
     >>> table = filter_effect(pd.DataFrame(rows))
-    >>> table[["augmenter", "n_datasets", "difference", "wins"]].round(3).to_dict("records")
-    [{'augmenter': 'vae', 'n_datasets': 2, 'difference': 0.02, 'wins': 2}]
+    >>> table[["augmenter", "filter", "difference", "wins"]].round(3).to_dict("records")
+    [{'augmenter': 'vae', 'filter': 'label', 'difference': 0.02, 'wins': 2}]
     """
     frame = _ok(results)
     names = set(frame["augmenter"].unique())
     rows = []
-    for name in sorted(n for n in names if f"{n}+label" in names):
-        pairs = _paired_gains(results, f"{name}+label", metric, reference=name)
+    runs = sorted(
+        (name, suffix, kind)
+        for name in names
+        for suffix, kind in FILTER_SUFFIXES.items()
+        if f"{name}{suffix}" in names
+    )
+    for name, suffix, kind in runs:
+        pairs = _paired_gains(results, f"{name}{suffix}", metric, reference=name)
         for classifier, per_clf in pairs.groupby("classifier", sort=True):
             by_set = per_clf.groupby("dataset")["gain"]
             means = by_set.mean().to_numpy(dtype=float)
@@ -266,10 +273,11 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
             cells = per_clf[["dataset", "classifier", "seed"]].merge(frame)
             fidelity = pd.to_numeric(cells.get("label_fidelity"), errors="coerce")
             accepted = pd.to_numeric(cells.get("acceptance_rate"), errors="coerce")
-            filtered = cells["augmenter"] == f"{name}+label"
+            filtered = cells["augmenter"] == f"{name}{suffix}"
             rows.append(
                 {
                     "augmenter": name,
+                    "filter": kind,
                     "classifier": classifier,
                     "n_datasets": len(means),
                     "difference": float(means.mean()),
@@ -327,7 +335,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
             "",
         ]
     frame = _ok(results)
-    filtered = frame[frame["augmenter"].str.endswith("+label")].copy()
+    filtered = frame[frame["augmenter"].str.endswith(tuple(FILTER_SUFFIXES))].copy()
     if not filtered.empty:
         for column in ("acceptance_rate", "n_synthetic", "n_train"):
             filtered[column] = pd.to_numeric(filtered[column], errors="coerce")
@@ -341,7 +349,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
         effect = filter_effect(results, metric=metric, confidence=confidence)
         if not effect.empty:
             parts += [
-                f"## Label filter: filtered minus unfiltered {metric}, paired by seed "
+                f"## Filters: filtered minus unfiltered {metric}, paired by seed "
                 f"(bootstrap {confidence:.0%} interval and Wilcoxon over data sets; "
                 "W/T/L by seed interval)",
                 "",
@@ -349,7 +357,7 @@ def auto_report(results, *, metric="accuracy", confidence=0.95) -> str:
                 "",
             ]
         parts += [
-            "## Label filter: accepted / drawn, and synthetic series kept (mean over seeds)",
+            "## Filters: accepted / drawn, and synthetic series kept (mean over seeds)",
             "",
             _markdown(table, ".3f"),
             "",

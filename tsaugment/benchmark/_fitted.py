@@ -1,12 +1,12 @@
 """Fitted generators shared, within one process, by cells that would fit the same one.
 
-A grid with ``"<name>"`` and ``"<name>+label"`` fits the generator of a data set and
-seed twice with the same parameters, seeds and training series: the label filter acts
-only after the fit. Cells run data set by data set, seed by seed, so the two cells of a
-pair run one after the other in a worker, and the second can take a copy of the
-first's fitted generator. The copy is made right after the fit, before anything is
-sampled, so the second cell starts from exactly the state a fresh fit would leave
-(on the same device and torch thread count, which the key holds).
+A grid with ``"<name>"`` and ``"<name>+label"`` (or ``"<name>+realism"``) fits the
+generator of a data set and seed twice with the same parameters, seeds and training
+series: the filter acts only after the fit. Cells run data set by data set, seed by
+seed, so the two cells of a pair run one after the other in a worker, and the second
+can take a copy of the first's fitted generator. The copy is made right after the fit,
+before anything is sampled, so the second cell starts from exactly the state a fresh
+fit would leave (on the same device and torch thread count, which the key holds).
 """
 
 from __future__ import annotations

@@ -90,8 +90,8 @@ def cell_config(cell: Cell) -> str:
     What the key leaves out: the classifier and the augmenter as the cell builds
     them (every parameter, after the budget and the overrides: a changed default
     changes it), for ``"auto"`` its whole search (candidates, ratios, folds, rule),
-    for ``"<name>+label"`` the label filter, the augmentation defaults, and
-    ``tsaugment.__version__``. Devices, ``verbose``, ``n_jobs`` and ``random_state``
+    for ``"<name>+label"`` or ``"<name>+realism"`` its filter, the augmentation
+    defaults, and ``tsaugment.__version__``. Devices, ``verbose``, ``n_jobs`` and ``random_state``
     (the cell's seed, in its key) are left out (see
     :data:`tsaugment.benchmark._config.IGNORED_PARAMS`), and so is the data set (the
     estimators are built before they see data): the fingerprint is the same for all
@@ -141,10 +141,9 @@ def _augmenter_parts(cell: Cell, augmenter) -> dict:
         if name in ("strategy", "method", "filter_threshold", "max_draws")
     }
     parts = {"tsaugment": __version__, "augment": defaults, "augmenter": augmenter}
-    if split_filter(cell.augmenter)[1]:
-        parts["filter"] = resolve_filter(
-            "label", defaults["filter_threshold"], defaults["max_draws"]
-        )
+    kind = split_filter(cell.augmenter)[1]
+    if kind is not None:
+        parts["filter"] = resolve_filter(kind, defaults["filter_threshold"], defaults["max_draws"])
     return parts
 
 
@@ -351,7 +350,8 @@ def run_cell(
         Folder where the cell's synthetic set is saved (see :func:`synthetic_path`),
         and read back instead of refitting the augmenter when it is already there and
         was made from the same training data. Its recorded fit and sample times are
-        those of the run that made it. With a folder, a ``"<name>+label"`` cell also
+        those of the run that made it. With a folder, a filtered (``"<name>+label"``,
+        ``"<name>+realism"``) cell also
         takes a copy of the generator that a ``"<name>"`` cell of the same data set
         and seed fitted just before in this process (see
         :mod:`tsaugment.benchmark._fitted`). None fits the augmenter every time.
@@ -409,7 +409,7 @@ def _run_cell(
             y_train,
             ratio=work.ratio,
             random_state=cell.seed,
-            filter="label" if split_filter(work.augmenter)[1] else None,
+            filter=split_filter(work.augmenter)[1],
             synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
             generator_cache=None if synthetic_dir is None else _FITTED,
         )
@@ -424,7 +424,7 @@ def _run_cell(
         row.sample_time = round(fit.sample_time, 3)
         row.classifier_time = round(fit.classifier_time, 3)
         row.label_fidelity = _synthetic_label_fidelity(X_train, y_train, fit, cell.seed)
-        row.acceptance_rate = _overall_acceptance(fit, split_filter(work.augmenter)[1])
+        row.acceptance_rate = _overall_acceptance(fit, split_filter(work.augmenter)[1] is not None)
     except Exception as err:  # noqa: BLE001 - one failed cell must not stop the grid
         row.status = "error"
         row.error = f"{type(err).__name__}: {err}".replace("\n", " ")
@@ -433,12 +433,13 @@ def _run_cell(
     return asdict(row)
 
 
-# this process's last fits: a "<name>+label" cell reuses the "<name>" cell's fit
+# this process's last fits: a "<name>+label" or "<name>+realism" cell reuses the
+# "<name>" cell's fit
 _FITTED = FittedGenerators()
 
 
 def _overall_acceptance(fit, filtered: bool) -> float:
-    """Accepted / drawn over all classes of a label-filtered draw (NaN otherwise).
+    """Accepted / drawn over all classes of a filtered draw (NaN otherwise).
 
     NaN also for a synthetic set read back from a file (its draw is not recorded).
     """
@@ -581,7 +582,8 @@ def run_benchmark(
         would; ``"auto:<classifier>"`` lets that catalogue classifier (at its
         defaults) score the candidates instead, a cheap stand-in for a costly one
         (``"auto:rocket"`` for the ResNet on a CPU). ``"<name>+label"`` is
-        ``<name>`` with the label filter (column ``acceptance_rate``). Every row has
+        ``<name>`` with the label filter, ``"<name>+realism"`` with the realism
+        filter (column ``acceptance_rate``). Every row has
         ``label_fidelity``: the share of the synthetic series it trained on that
         MiniRocket fitted on the originals puts in their class (see
         :func:`tsaugment.metrics.label_fidelity`).

@@ -33,7 +33,7 @@ __all__ = [
     "resolve_budget",
     "check_names",
     "AUTO",
-    "FILTER_SUFFIX",
+    "FILTER_SUFFIXES",
     "split_filter",
     "is_auto",
     "auto_search_classifier",
@@ -43,10 +43,11 @@ __all__ = [
 # cross-validation (see tsaugment.selection); "auto:<classifier>" does so with that
 # catalogue classifier scoring the candidates in place of the cell's (a cheap stand-in
 # for a costly one); "<name>+label" is <name> with the label filter
-# (tsaugment.filtering.LabelFilter) on its synthetic series.
+# (tsaugment.filtering.LabelFilter) on its synthetic series, "<name>+realism" with the
+# realism filter (tsaugment.filtering.RealismFilter).
 AUTO = "auto"
 AUTO_SEPARATOR = ":"
-FILTER_SUFFIX = "+label"
+FILTER_SUFFIXES = {"+label": "label", "+realism": "realism"}
 
 
 def is_auto(name: str) -> bool:
@@ -75,8 +76,8 @@ def auto_search_classifier(name: str):
     return None if name == AUTO else name[len(AUTO) + len(AUTO_SEPARATOR) :]
 
 
-def split_filter(name: str) -> tuple[str, bool]:
-    """``("vae", True)`` for ``"vae+label"``, ``(name, False)`` otherwise.
+def split_filter(name: str) -> tuple[str, str | None]:
+    """The generator and the filter an augmenter name asks for.
 
     Parameters
     ----------
@@ -85,11 +86,17 @@ def split_filter(name: str) -> tuple[str, bool]:
     Returns
     -------
     base : str
-    filtered : bool
+    filter : {"label", "realism"} or None
+
+    Examples
+    --------
+    >>> split_filter("vae+label"), split_filter("aae+realism"), split_filter("jitter")
+    (('vae', 'label'), ('aae', 'realism'), ('jitter', None))
     """
-    if name.endswith(FILTER_SUFFIX):
-        return name[: -len(FILTER_SUFFIX)], True
-    return name, False
+    for suffix, kind in FILTER_SUFFIXES.items():
+        if name.endswith(suffix):
+            return name[: -len(suffix)], kind
+    return name, None
 
 
 # Settings per budget, generator keys only. "iterations": optimiser steps per phase of
@@ -338,8 +345,8 @@ def check_names(kind: str, names) -> list[str]:
             raise ValueError(
                 f"unknown augmenter(s) {unknown}; known: {sorted(registry)}, {AUTO!r} (chosen "
                 f"per cell by cross-validation), {AUTO}{AUTO_SEPARATOR}<classifier> (chosen "
-                f"with that classifier scoring the candidates) and <name>{FILTER_SUFFIX} "
-                "(label-filtered)."
+                "with that classifier scoring the candidates), <name>+label (label-"
+                "filtered) and <name>+realism (realism-filtered)."
             )
         stand_ins = {auto_search_classifier(n) for n in names if is_auto(n)} - {None}
         unknown = sorted(stand_ins - set(CLASSIFIERS))
@@ -417,7 +424,8 @@ def _build(entry: Entry, kind: str, settings: dict, seed: int, params):
 def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     """Build the generator registered as ``name`` (``None`` for ``"none"``).
 
-    ``"<name>+label"`` builds ``<name>``'s generator (the grid adds the label filter).
+    ``"<name>+label"`` and ``"<name>+realism"`` build ``<name>``'s generator (the grid
+    adds the filter).
 
     Parameters
     ----------

@@ -38,8 +38,8 @@ class ResultRow:
         fitted on the original training series, puts in their intended class
         (:func:`tsaugment.metrics.label_fidelity`); NaN without synthetic series.
     acceptance_rate : float
-        For a label-filtered augmenter (``"<name>+label"``): synthetic series
-        accepted / drawn over all classes; NaN otherwise.
+        For a filtered augmenter (``"<name>+label"``, ``"<name>+realism"``):
+        synthetic series accepted / drawn over all classes; NaN otherwise.
     auto_choice : str
         For ``"auto"``: the augmenter and ratio it chose (``"jitter@0.5"``, ``"none@0"``).
     selection_time : float

@@ -1,0 +1,134 @@
+"""The realism filter: k-NN balls of the originals, per class (Kynkäänniemi et al. 2019)."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, clone
+
+from tsaugment import AugmentedClassifier, Augmenter
+from tsaugment.filtering import RealismFilter, UnfilledClassWarning
+
+
+def flatten(X):
+    return X.reshape(len(X), -1)
+
+
+def two_classes(n=10, length=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.normal(0, 0.3, (n, 1, length)), rng.normal(4, 0.3, (n, 1, length))])
+    return X, np.repeat(np.array(["lo", "hi"]), n)
+
+
+class InflatingGenerator(BaseEstimator):
+    """Draws an original of the class plus small noise, times ``scale[label]`` (default 1)."""
+
+    def __init__(self, scale=None, random_state=None):
+        self.scale = scale
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        self.X_, self.y_ = X, y
+        self.rng_ = np.random.default_rng(self.random_state)
+        return self
+
+    def sample(self, n_samples=1, *, y=None):
+        scale = self.scale or {}
+        out = []
+        for label in y:
+            mine = self.X_[self.y_ == label]
+            base = mine[self.rng_.integers(len(mine))]
+            out.append(scale.get(label, 1.0) * (base + self.rng_.normal(0, 0.01, base.shape)))
+        return np.stack(out), np.asarray(y)
+
+    def transform(self, X, y=None):
+        return X
+
+
+def test_accepts_series_near_their_class_and_rejects_the_rest():
+    X, y = two_classes()
+    flt = RealismFilter().fit(X, y)
+    near = X + 0.001
+    assert flt.accepts(near, y).mean() >= 0.5  # about the kept half of the balls' centres
+    assert not flt.accepts(near, y[::-1]).any()  # right place, wrong class
+    assert not flt.accepts(X + 1.5, y).any()  # right shape, shifted off the data
+    assert [len(c) for c in flt.centers_] == [5, 5]  # balls up to the median radius
+    assert all(np.all(r > 0) for r in flt.radii_)
+
+
+def test_radius_quantile_drops_the_outliers_ball():
+    rng = np.random.default_rng(1)
+    X = np.concatenate([rng.normal(0, 0.1, (9, 1, 4)), np.full((1, 1, 4), 5.0)])
+    y = np.zeros(10, dtype=int)
+    beside_outlier = np.full((1, 1, 4), 4.0)
+    # the outlier's 3-NN ball reaches back to the cluster and covers the space between
+    assert RealismFilter(radius_quantile=None).fit(X, y).accepts(beside_outlier, [0]).all()
+    assert not RealismFilter().fit(X, y).accepts(beside_outlier, [0]).any()
+
+
+def test_small_classes_use_the_neighbours_they_have():
+    X, y = two_classes(n=3)
+    X = np.concatenate([X, np.full((1, 1, 6), 10.0)])
+    y = np.append(y, "single")
+    flt = RealismFilter(n_neighbors=3).fit(X, y)
+    single = list(flt.classes_).index("single")
+    # one series: the distance to its 3rd nearest series of the whole training set
+    dist = np.sort(np.linalg.norm(X.reshape(7, -1) - 10.0, axis=1))[1:]
+    assert flt.radii_[single] == pytest.approx([dist[2]])
+    assert flt.accepts(np.full((1, 1, 6), 10.5), ["single"]).all()
+
+
+def test_non_finite_and_unknown_labels_are_rejected():
+    X, y = two_classes()
+    flt = RealismFilter(radius_quantile=None).fit(X, y)
+    bad = X[:3].copy()
+    bad[0, 0, 0] = np.nan
+    bad[1, 0, 0] = np.inf
+    assert flt.accepts(bad, y[:3]).tolist() == [False, False, True]
+    assert not flt.accepts(X[:2], np.array(["zz", "zz"])).any()
+
+
+def test_bad_input_and_parameters_get_clear_errors():
+    X, y = two_classes()
+    flt = RealismFilter().fit(X, y)
+    with pytest.raises(ValueError, match="synthetic series have 5 values"):
+        flt.accepts(X[:, :, :5], y)
+    with pytest.raises(ValueError, match="X has 20 series but y has 3"):
+        flt.accepts(X, y[:3])
+    with pytest.raises(ValueError, match="at least 2 original series"):
+        RealismFilter().fit(X[:1], y[:1])
+    for params in ({"n_neighbors": 0}, {"radius_quantile": 0}, {"max_draws": 0}):
+        with pytest.raises(ValueError, match=f"RealismFilter: {next(iter(params))} must be"):
+            RealismFilter(**params).fit(X, y)
+    with pytest.raises(ValueError, match="filter='realism' has none"):
+        Augmenter(InflatingGenerator(), filter="realism", filter_threshold=0.5).fit_resample(X, y)
+
+
+def test_augmenter_draws_until_filled_and_warns_for_a_class_it_cannot_fill():
+    X, y = two_classes()
+    aug = Augmenter(
+        InflatingGenerator(scale={"hi": 3.0}), ratio=1.0, filter="realism", max_draws=3
+    )
+    with pytest.warns(UnfilledClassWarning, match="realism filter: class 'hi' got 0 of its 10"):
+        X_res, y_res = aug.fit_resample(X, y)
+    assert list(y_res[20:]) == ["lo"] * 10
+    rate = dict(zip(aug.classes_, aug.acceptance_rate_))
+    assert rate["hi"] == 0.0 and 0.2 < rate["lo"] <= 1.0
+    assert aug.filter_.n_rounds_ == 3
+
+
+def test_augmented_classifier_with_a_realism_filter_object_clones_it():
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = two_classes()
+    flt = RealismFilter(radius_quantile=None)
+    knn = make_pipeline(FunctionTransformer(flatten), KNeighborsClassifier())
+    clf = AugmentedClassifier(InflatingGenerator(), knn, filter=flt, random_state=0).fit(X, y)
+    assert clf.n_synthetic_.tolist() == [10, 10]
+    assert not hasattr(flt, "centers_")  # the object passed is not fitted
+    assert clone(clf).get_params()["filter"] is not flt
+    assert pickle.loads(pickle.dumps(clf)).predict(X).tolist() == clf.predict(X).tolist()
