@@ -108,9 +108,7 @@ def test_bad_input_and_parameters_get_clear_errors():
 
 def test_augmenter_draws_until_filled_and_warns_for_a_class_it_cannot_fill():
     X, y = two_classes()
-    aug = Augmenter(
-        InflatingGenerator(scale={"hi": 3.0}), ratio=1.0, filter="realism", max_draws=3
-    )
+    aug = Augmenter(InflatingGenerator(scale={"hi": 3.0}), ratio=1.0, filter="realism", max_draws=3)
     with pytest.warns(UnfilledClassWarning, match="realism filter: class 'hi' got 0 of its 10"):
         X_res, y_res = aug.fit_resample(X, y)
     assert list(y_res[20:]) == ["lo"] * 10
