@@ -86,7 +86,7 @@ def test_auto_with_a_stand_in_chooses_as_the_stand_in_and_trains_the_cells_class
 def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     results = run_benchmark(
         ["GunPoint"],
-        augmenters=["jitter", "jitter+label", "jitter+realism"],
+        augmenters=["jitter", "jitter+label", "jitter+realism", "jitter+label+realism"],
         classifiers=["knn"],
         seeds=[0],
         budget="smoke",
@@ -100,10 +100,15 @@ def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     assert 0 < rows.loc["jitter+label", "acceptance_rate"] <= 1.0
     assert pd.isna(rows.loc["jitter", "acceptance_rate"])
     assert 0 < rows.loc["jitter+realism", "acceptance_rate"] <= 1.0
-    assert len(set(rows["config"])) == 4  # each filter is part of its cells' fingerprint
+    both = rows.loc["jitter+label+realism", "acceptance_rate"]
+    assert both <= min(
+        rows.loc["jitter+label", "acceptance_rate"], rows.loc["jitter+realism", "acceptance_rate"]
+    )
+    assert len(set(rows["config"])) == 5  # each filter is part of its cells' fingerprint
     effect = filter_effect(results)
     assert effect[["augmenter", "filter"]].values.tolist() == [
         ["jitter", "label"],
+        ["jitter", "label+realism"],
         ["jitter", "realism"],
     ]
     read = ResultsStore(tmp_path / "results.csv").read()

@@ -130,3 +130,40 @@ def test_augmented_classifier_with_a_realism_filter_object_clones_it():
     assert not hasattr(flt, "centers_")  # the object passed is not fitted
     assert clone(clf).get_params()["filter"] is not flt
     assert pickle.loads(pickle.dumps(clf)).predict(X).tolist() == clf.predict(X).tolist()
+
+
+def test_label_and_realism_together_accept_only_what_both_accept():
+    from tsaugment.filtering import CombinedFilter, LabelFilter
+
+    X, y = two_classes()
+    rng = np.random.default_rng(3)
+    candidates = np.concatenate([X + rng.normal(0, 0.05, X.shape), X - 1.0, X[::-1]])
+    labels = np.concatenate([y, y, y])
+    both = Augmenter(InflatingGenerator(), filter="label+realism", random_state=0)
+    both.fit_resample(X, y)
+    flt = both.filter_
+    assert isinstance(flt, CombinedFilter) and flt._kind == "label+realism"
+    label, realism = flt.filters_
+    assert isinstance(label, LabelFilter) and isinstance(realism, RealismFilter)
+    expected = label.accepts(candidates, labels) & realism.accepts(candidates, labels)
+    assert np.array_equal(flt.accepts(candidates, labels), expected)
+    assert 0 < expected.sum() < len(expected)
+    # seeded: the same fit twice gives the same label checker's seed
+    again = Augmenter(InflatingGenerator(), filter="label+realism", random_state=0)
+    again.fit_resample(X, y)
+    assert again.filter_.filters_[0].random_state == label.random_state is not None
+
+
+@pytest.mark.parametrize("bad", ["label+label", "realism+labels", "+realism", "Label"])
+def test_filter_names_are_checked(bad):
+    X, y = two_classes()
+    with pytest.raises(ValueError, match="filter must be None, 'label', 'realism'"):
+        Augmenter(InflatingGenerator(), filter=bad).fit_resample(X, y)
+
+
+def test_combined_filter_needs_filters():
+    from tsaugment.filtering import CombinedFilter
+
+    X, y = two_classes()
+    with pytest.raises(ValueError, match="non-empty list of filters"):
+        CombinedFilter([]).fit(X, y)

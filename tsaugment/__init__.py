@@ -23,6 +23,7 @@ _EXPORTS = {
     "Augmenter": ".augment",
     "AugmentedClassifier": ".augment",
     "AutoAugmentedClassifier": ".selection",
+    "CombinedFilter": ".filtering",
     "LabelFilter": ".filtering",
     "RealismFilter": ".filtering",
 }

@@ -202,21 +202,21 @@ class Augmenter(BaseEstimator):
         Seeds the order of the originals in ``method="transform"`` and, when not
         None, every ``random_state`` of the generator's clone (the generator's own
         setting is used when None).
-    filter : None, "label", "realism" or a filter object, default=None
+    filter : None, "label", "realism", "label+realism" or a filter object, default=None
         None keeps every synthetic series. ``"label"`` keeps only those that a fast
         classifier fitted on the originals assigns to their intended class
         (:class:`~tsaugment.filtering.LabelFilter`); ``"realism"`` only those that lie
         inside the k-nearest-neighbour ball of an original of their class
-        (:class:`~tsaugment.filtering.RealismFilter`). Either draws more until each
-        class has its quota or ``max_draws`` rounds are drawn (a class left short gets
-        fewer series and an :class:`~tsaugment.filtering.UnfilledClassWarning` naming
-        it). A ``LabelFilter`` or ``RealismFilter`` object is cloned and used with its
-        own settings.
+        (:class:`~tsaugment.filtering.RealismFilter`); ``"label+realism"`` those that
+        pass both (:class:`~tsaugment.filtering.CombinedFilter`). Each draws more until
+        each class has its quota or ``max_draws`` rounds are drawn (a class left short
+        gets fewer series and an :class:`~tsaugment.filtering.UnfilledClassWarning`
+        naming it). A filter object is cloned and used with its own settings.
     filter_threshold : float in (0, 1] or None, default=None
         With ``filter="label"``: the classifier's least confidence in the intended
         class (None: its predicted class suffices).
     max_draws : int, default=10
-        With ``filter="label"`` or ``"realism"``: the most rounds of drawing.
+        With a filter: the most rounds of drawing.
 
     Attributes
     ----------
@@ -231,7 +231,7 @@ class Augmenter(BaseEstimator):
         ``fit_resample`` (1.0 without a filter; NaN for a class with none drawn).
     n_drawn_ : ndarray of int, shape (n_classes,)
         Synthetic series drawn per class (more than ``n_synthetic_`` with a filter).
-    filter_ : LabelFilter, RealismFilter or None
+    filter_ : LabelFilter, RealismFilter, CombinedFilter or None
         The fitted filter of the last ``fit_resample``.
     fit_time_ : float
         Seconds spent fitting the generator.
@@ -663,7 +663,7 @@ class AugmentedClassifier(_DelegatingClassifierMixin, ClassifierMixin, BaseEstim
     ratio, strategy, method, filter, filter_threshold, max_draws :
         As in :class:`Augmenter` (``filter="label"`` keeps only synthetic series that
         a fast classifier of the originals assigns to their class, ``"realism"`` only
-        those close to an original of their class).
+        those close to an original of their class, ``"label+realism"`` both).
     random_state : int, RandomState instance or None, default=None
         When not None, seeds every ``random_state`` parameter of the generator's and
         the classifier's clones (and the order of originals in

@@ -79,8 +79,8 @@ def _add_benchmark(sub):
         default=["none", "jitter", "magnitude_warp", "window_warp", "vae"],
         help=f"from: {', '.join(AUGMENTERS)}; also 'auto' (chosen per cell by "
         "cross-validation), 'auto:CLASSIFIER' (the same choice, scored by that cheaper "
-        "classifier), NAME+label (NAME with the label filter) and NAME+realism (NAME "
-        "with the realism filter)",
+        "classifier), NAME+label (NAME with the label filter), NAME+realism (NAME "
+        "with the realism filter) and NAME+label+realism (both)",
     )
     _add_import(p)
     p.add_argument(

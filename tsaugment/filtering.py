@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_X_y
 
-__all__ = ["LabelFilter", "RealismFilter", "UnfilledClassWarning"]
+__all__ = ["CombinedFilter", "LabelFilter", "RealismFilter", "UnfilledClassWarning"]
 
 
 class UnfilledClassWarning(UserWarning):
@@ -371,6 +371,113 @@ class RealismFilter(_DrawLoop):
         return mask
 
 
+class CombinedFilter(_DrawLoop):
+    """Accept a synthetic series that every one of several filters accepts.
+
+    The label and realism filters see different faults: the label check passes a
+    series that lies off the data on the right side of the class boundary, and the
+    realism check, in a space of hundreds of time points where a class has a dozen
+    series, passes a series that lies between two classes' balls.
+    ``filter="label+realism"`` asks for both.
+
+    Parameters
+    ----------
+    filters : list of filter objects
+        Each is cloned and fitted on the originals (their own ``max_draws`` are not
+        used; this filter's is).
+    max_draws : int, default=10
+        Most rounds of drawing in :meth:`fill` (see :class:`LabelFilter`).
+    random_state : int, RandomState instance or None, default=None
+        When not None, seeds every ``random_state`` parameter of the clones.
+
+    Attributes
+    ----------
+    filters_ : list of fitted filters
+    classes_ : ndarray of shape (n_classes,)
+    acceptance_rate_, n_drawn_, n_rounds_ :
+        As in :class:`LabelFilter`, for the last :meth:`fill`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsaugment.filtering import CombinedFilter, LabelFilter, RealismFilter
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (10, 1, 5)), rng.normal(5, 1, (10, 1, 5))])
+    >>> y = np.repeat(["a", "b"], 10)
+    >>> flt = CombinedFilter([LabelFilter(), RealismFilter()], random_state=0).fit(X, y)
+    >>> # an original, one shifted off the data (still nearer "a" than "b"), a "b"
+    >>> flt.accepts(np.stack([X[0], X[0] - 3, X[15]]), np.array(["a", "a", "a"])).tolist()
+    [True, False, False]
+    """
+
+    _parameter_constraints = {"max_draws": [Interval(Integral, 1)]}
+
+    def __init__(self, filters, *, max_draws=10, random_state=None):
+        self.filters = filters
+        self.max_draws = max_draws
+        self.random_state = random_state
+
+    @property
+    def _kind(self):
+        return "+".join(f._kind for f in self.filters_)
+
+    @property
+    def _remedy(self):
+        return " / ".join(f._remedy for f in self.filters_)
+
+    @classmethod
+    def get_test_params(cls):
+        """Tiny settings for the shared checks (``tsaugment.utils.estimator_checks``)."""
+        return {"filters": [RealismFilter(n_neighbors=2)]}
+
+    def fit(self, X, y):
+        """Fit a clone of every filter on the original series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints)
+        y : array-like of shape (n_cases,)
+
+        Returns
+        -------
+        self : CombinedFilter
+        """
+        from sklearn.utils import check_random_state
+
+        validate_params(self)
+        if not isinstance(self.filters, (list, tuple)) or not self.filters:
+            raise ValueError(f"filters must be a non-empty list of filters, got {self.filters!r}.")
+        X, y = check_X_y(X, y)
+        rng = None if self.random_state is None else check_random_state(self.random_state)
+        self.filters_ = []
+        for flt in self.filters:
+            flt = resolve_filter(flt, None, self.max_draws)
+            if rng is not None and "random_state" in flt.get_params():
+                flt.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
+            self.filters_.append(flt.fit(X, y))
+        self.classes_ = np.unique(y)
+        return self
+
+    def accepts(self, X, y) -> np.ndarray:
+        """Which synthetic series pass every filter.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
+        y : array-like of shape (n_syn,)
+            Their intended labels.
+
+        Returns
+        -------
+        mask : ndarray of bool, shape (n_syn,)
+        """
+        check_is_fitted(self)
+        mask = np.ones(len(y), dtype=bool)
+        for flt in self.filters_:
+            mask &= flt.accepts(X, y)
+        return mask
+
+
 FILTERS = ("label", "realism")
 
 
@@ -379,33 +486,42 @@ def resolve_filter(filter, threshold, max_draws):
 
     Parameters
     ----------
-    filter : None, "label", "realism" or a filter object
+    filter : None, "label", "realism", "label+realism" or a filter object
         ``"label"`` builds ``LabelFilter(threshold=threshold, max_draws=max_draws)``,
-        ``"realism"`` builds ``RealismFilter(max_draws=max_draws)``; an object with
-        ``fit`` and ``fill`` (a :class:`LabelFilter` or :class:`RealismFilter` with
-        settings of its own) is cloned.
+        ``"realism"`` builds ``RealismFilter(max_draws=max_draws)``, and names joined
+        by ``"+"`` a :class:`CombinedFilter` of those; an object with ``fit`` and
+        ``fill`` (a :class:`LabelFilter`, :class:`RealismFilter` or
+        :class:`CombinedFilter` with settings of its own) is cloned.
     threshold : float or None
-        The label filter's confidence threshold (must be None for ``"realism"``).
+        The label filter's confidence threshold (must be None without ``"label"``).
     max_draws : int
 
     Returns
     -------
-    LabelFilter, RealismFilter, a clone of ``filter``, or None
+    LabelFilter, RealismFilter, CombinedFilter, a clone of ``filter``, or None
     """
-    expected = "None, 'label', 'realism' or a filter object (LabelFilter, RealismFilter)"
+    expected = (
+        "None, 'label', 'realism', 'label+realism' or a filter object (LabelFilter, "
+        "RealismFilter, CombinedFilter)"
+    )
     if filter is None:
         return None
     if isinstance(filter, str):
-        if filter not in FILTERS:
+        names = filter.split("+")
+        if any(name not in FILTERS for name in names) or len(set(names)) < len(names):
             raise ValueError(f"filter must be {expected}, got {filter!r}.")
-        if filter == "realism":
-            if threshold is not None:
-                raise ValueError(
-                    f"filter_threshold={threshold} is the label filter's confidence "
-                    "threshold; filter='realism' has none (leave filter_threshold=None)."
-                )
-            return RealismFilter(max_draws=max_draws)
-        return LabelFilter(threshold=threshold, max_draws=max_draws)
+        if threshold is not None and "label" not in names:
+            raise ValueError(
+                f"filter_threshold={threshold} is the label filter's confidence "
+                f"threshold; filter={filter!r} has none (leave filter_threshold=None)."
+            )
+        built = [
+            LabelFilter(threshold=threshold, max_draws=max_draws)
+            if name == "label"
+            else RealismFilter(max_draws=max_draws)
+            for name in names
+        ]
+        return built[0] if len(built) == 1 else CombinedFilter(built, max_draws=max_draws)
     if not (hasattr(filter, "fit") and hasattr(filter, "fill")):
         raise TypeError(f"filter must be {expected}, got {type(filter).__name__}.")
     return clone(filter)

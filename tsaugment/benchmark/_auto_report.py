@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._registry import FILTER_SUFFIXES, is_auto
+from ._registry import FILTER_SUFFIXES, is_auto, split_filter
 from ._stats import bootstrap_mean_interval, seed_interval, seed_verdict, wilcoxon_p
 
 __all__ = [
@@ -259,6 +259,7 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
     runs = sorted(
         (name, suffix, kind)
         for name in names
+        if split_filter(name)[1] is None
         for suffix, kind in FILTER_SUFFIXES.items()
         if f"{name}{suffix}" in names
     )

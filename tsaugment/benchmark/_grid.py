@@ -583,7 +583,7 @@ def run_benchmark(
         defaults) score the candidates instead, a cheap stand-in for a costly one
         (``"auto:rocket"`` for the ResNet on a CPU). ``"<name>+label"`` is
         ``<name>`` with the label filter, ``"<name>+realism"`` with the realism
-        filter (column ``acceptance_rate``). Every row has
+        filter, ``"<name>+label+realism"`` with both (column ``acceptance_rate``). Every row has
         ``label_fidelity``: the share of the synthetic series it trained on that
         MiniRocket fitted on the originals puts in their class (see
         :func:`tsaugment.metrics.label_fidelity`).

@@ -44,10 +44,11 @@ __all__ = [
 # catalogue classifier scoring the candidates in place of the cell's (a cheap stand-in
 # for a costly one); "<name>+label" is <name> with the label filter
 # (tsaugment.filtering.LabelFilter) on its synthetic series, "<name>+realism" with the
-# realism filter (tsaugment.filtering.RealismFilter).
+# realism filter (tsaugment.filtering.RealismFilter), "<name>+label+realism" with both.
 AUTO = "auto"
 AUTO_SEPARATOR = ":"
-FILTER_SUFFIXES = {"+label": "label", "+realism": "realism"}
+# longest first: "vae+label+realism" is vae with both filters
+FILTER_SUFFIXES = {"+label+realism": "label+realism", "+label": "label", "+realism": "realism"}
 
 
 def is_auto(name: str) -> bool:
@@ -86,12 +87,12 @@ def split_filter(name: str) -> tuple[str, str | None]:
     Returns
     -------
     base : str
-    filter : {"label", "realism"} or None
+    filter : {"label", "realism", "label+realism"} or None
 
     Examples
     --------
-    >>> split_filter("vae+label"), split_filter("aae+realism"), split_filter("jitter")
-    (('vae', 'label'), ('aae', 'realism'), ('jitter', None))
+    >>> split_filter("vae+label"), split_filter("aae+label+realism"), split_filter("jitter")
+    (('vae', 'label'), ('aae', 'label+realism'), ('jitter', None))
     """
     for suffix, kind in FILTER_SUFFIXES.items():
         if name.endswith(suffix):
@@ -346,7 +347,7 @@ def check_names(kind: str, names) -> list[str]:
                 f"unknown augmenter(s) {unknown}; known: {sorted(registry)}, {AUTO!r} (chosen "
                 f"per cell by cross-validation), {AUTO}{AUTO_SEPARATOR}<classifier> (chosen "
                 "with that classifier scoring the candidates), <name>+label (label-"
-                "filtered) and <name>+realism (realism-filtered)."
+                "filtered), <name>+realism (realism-filtered) and <name>+label+realism."
             )
         stand_ins = {auto_search_classifier(n) for n in names if is_auto(n)} - {None}
         unknown = sorted(stand_ins - set(CLASSIFIERS))
