@@ -4,7 +4,8 @@
 synthetic series when that classifier puts it in its intended class (with at least
 ``threshold`` confidence, if given). :class:`RealismFilter` accepts a synthetic series
 when it lies close to the original series of its class: inside the k-nearest-neighbour
-ball of one of them (the realism test of Kynkäänniemi et al., 2019). Both share
+ball of one of them (the realism test of Kynkäänniemi et al., 2019).
+:class:`CombinedFilter` accepts what every one of several filters accepts. All share
 :meth:`LabelFilter.fill`, which draws synthetic series round after round until every
 class has its quota of accepted ones, or ``max_draws`` rounds have been drawn; it
 records the acceptance rate per class and warns, naming the class, when a class could
@@ -261,6 +262,8 @@ class RealismFilter(_DrawLoop):
     centers_ : list of ndarray, one of shape (n_kept, n_channels * n_timepoints) per class
         The original series whose balls were kept, flattened.
     radii_ : list of ndarray, one of shape (n_kept,) per class
+    n_features_ : int
+        Values per series (channels x time points) the filter was fitted on.
     acceptance_rate_, n_drawn_, n_rounds_ :
         As in :class:`LabelFilter`, for the last :meth:`fill`.
 
