@@ -447,6 +447,8 @@ class CombinedFilter(_DrawLoop):
         """
         from sklearn.utils import check_random_state
 
+        from .augment import _seed_random_states
+
         validate_params(self)
         if not isinstance(self.filters, (list, tuple)) or not self.filters:
             raise ValueError(f"filters must be a non-empty list of filters, got {self.filters!r}.")
@@ -455,8 +457,8 @@ class CombinedFilter(_DrawLoop):
         self.filters_ = []
         for flt in self.filters:
             flt = resolve_filter(flt, None, self.max_draws)
-            if rng is not None and "random_state" in flt.get_params():
-                flt.set_params(random_state=int(rng.randint(np.iinfo(np.int32).max)))
+            if rng is not None:
+                _seed_random_states(flt, rng)
             self.filters_.append(flt.fit(X, y))
         self.classes_ = np.unique(y)
         return self
