@@ -213,7 +213,7 @@ def label_fidelity_table(results) -> pd.DataFrame:
 
 
 def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFrame:
-    """What a filter changes: ``NAME+label`` or ``NAME+realism`` against ``NAME``, by seed.
+    """What a filter changes: ``NAME+label`` (or another filter) against ``NAME``, by seed.
 
     For every augmenter run both with and without a filter, the difference
     filtered minus unfiltered on the same data set, classifier and seed, averaged
@@ -231,8 +231,8 @@ def filter_effect(results, *, metric="accuracy", confidence=0.95) -> pd.DataFram
     Returns
     -------
     table : pandas.DataFrame
-        One row per augmenter, ``filter`` (``"label"`` or ``"realism"``) and
-        classifier: ``n_datasets``, ``difference`` (mean
+        One row per augmenter, ``filter`` (``"label"``, ``"realism"`` or
+        ``"label+realism"``) and classifier: ``n_datasets``, ``difference`` (mean
         over data sets of the seed-mean difference), ``ci_low``, ``ci_high``
         (bootstrap over data sets), ``wilcoxon_p`` (over data sets), ``wins``,
         ``ties``, ``losses`` (data sets whose seed interval lies above 0, holds 0,

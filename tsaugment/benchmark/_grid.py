@@ -90,8 +90,9 @@ def cell_config(cell: Cell) -> str:
     What the key leaves out: the classifier and the augmenter as the cell builds
     them (every parameter, after the budget and the overrides: a changed default
     changes it), for ``"auto"`` its whole search (candidates, ratios, folds, rule),
-    for ``"<name>+label"`` or ``"<name>+realism"`` its filter, the augmentation
-    defaults, and ``tsaugment.__version__``. Devices, ``verbose``, ``n_jobs`` and ``random_state``
+    for a filtered ``"<name>+label"``, ``"<name>+realism"`` or
+    ``"<name>+label+realism"`` its filter, the augmentation defaults, and
+    ``tsaugment.__version__``. Devices, ``verbose``, ``n_jobs`` and ``random_state``
     (the cell's seed, in its key) are left out (see
     :data:`tsaugment.benchmark._config.IGNORED_PARAMS`), and so is the data set (the
     estimators are built before they see data): the fingerprint is the same for all
@@ -350,8 +351,8 @@ def run_cell(
         Folder where the cell's synthetic set is saved (see :func:`synthetic_path`),
         and read back instead of refitting the augmenter when it is already there and
         was made from the same training data. Its recorded fit and sample times are
-        those of the run that made it. With a folder, a filtered (``"<name>+label"``,
-        ``"<name>+realism"``) cell also
+        those of the run that made it. With a folder, a filtered cell
+        (``"<name>+label"``, ``"<name>+realism"``, ``"<name>+label+realism"``) also
         takes a copy of the generator that a ``"<name>"`` cell of the same data set
         and seed fitted just before in this process (see
         :mod:`tsaugment.benchmark._fitted`). None fits the augmenter every time.
@@ -433,8 +434,7 @@ def _run_cell(
     return asdict(row)
 
 
-# this process's last fits: a "<name>+label" or "<name>+realism" cell reuses the
-# "<name>" cell's fit
+# this process's last fits: a filtered "<name>+..." cell reuses the "<name>" cell's fit
 _FITTED = FittedGenerators()
 
 
