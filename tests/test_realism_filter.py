@@ -80,23 +80,38 @@ def test_small_classes_use_the_neighbours_they_have():
     assert flt.accepts(np.full((1, 1, 6), 10.5), ["single"]).all()
 
 
-def test_non_finite_and_unknown_labels_are_rejected():
+@pytest.mark.parametrize("filter", ["label", "realism", "label+realism"])
+def test_non_finite_and_unknown_labels_are_rejected(filter):
+    from tsaugment.filtering import resolve_filter
+
     X, y = two_classes()
-    flt = RealismFilter(radius_quantile=None).fit(X, y)
-    bad = X[:3].copy()
+    flt = resolve_filter(filter, None, 10).fit(X, y)
+    bad = X[[0, 1, 2, 12]].copy()
     bad[0, 0, 0] = np.nan
     bad[1, 0, 0] = np.inf
-    assert flt.accepts(bad, y[:3]).tolist() == [False, False, True]
+    assert flt.accepts(bad, y[[0, 1, 2, 12]]).tolist()[:2] == [False, False]
     assert not flt.accepts(X[:2], np.array(["zz", "zz"])).any()
+
+
+def test_duplicated_originals_do_not_shrink_the_balls_to_nothing():
+    rng = np.random.default_rng(2)
+    X = np.concatenate([np.zeros((4, 1, 5)), rng.normal(0, 1, (3, 1, 5))])
+    flt = RealismFilter().fit(X, np.zeros(7, dtype=int))
+    assert np.all(flt.radii_[0] > 0)
+    assert flt.accepts(X[4:] + 1e-3, np.zeros(3, dtype=int)).any()
 
 
 def test_bad_input_and_parameters_get_clear_errors():
     X, y = two_classes()
     flt = RealismFilter().fit(X, y)
-    with pytest.raises(ValueError, match="synthetic series have 5 values"):
+    with pytest.raises(ValueError, match="series of length 5, but length 6 was seen in fit"):
         flt.accepts(X[:, :, :5], y)
-    with pytest.raises(ValueError, match="X has 20 series but y has 3"):
+    with pytest.raises(ValueError, match="X has 2 channels, but 1 were seen in fit"):
+        flt.accepts(X.reshape(20, 2, 3), y)
+    with pytest.raises(ValueError, match="y"):
         flt.accepts(X, y[:3])
+    with pytest.raises(ValueError, match="metric must be a distance"):
+        RealismFilter(metric="nope").fit(X, y)
     with pytest.raises(ValueError, match="at least 2 original series"):
         RealismFilter().fit(X[:1], y[:1])
     for params in ({"n_neighbors": 0}, {"radius_quantile": 0}, {"max_draws": 0}):
@@ -108,7 +123,13 @@ def test_bad_input_and_parameters_get_clear_errors():
 
 def test_augmenter_draws_until_filled_and_warns_for_a_class_it_cannot_fill():
     X, y = two_classes()
-    aug = Augmenter(InflatingGenerator(scale={"hi": 3.0}), ratio=1.0, filter="realism", max_draws=3)
+    aug = Augmenter(
+        InflatingGenerator(scale={"hi": 3.0}),
+        ratio=1.0,
+        filter="realism",
+        max_draws=3,
+        random_state=0,
+    )
     with pytest.warns(UnfilledClassWarning, match="realism filter: class 'hi' got 0 of its 10"):
         X_res, y_res = aug.fit_resample(X, y)
     assert list(y_res[20:]) == ["lo"] * 10
@@ -154,7 +175,9 @@ def test_label_and_realism_together_accept_only_what_both_accept():
     assert again.filter_.filters_[0].random_state == label.random_state is not None
 
 
-@pytest.mark.parametrize("bad", ["label+label", "realism+labels", "+realism", "Label"])
+@pytest.mark.parametrize(
+    "bad", ["label+label", "realism+label", "realism+labels", "+realism", "Label"]
+)
 def test_filter_names_are_checked(bad):
     X, y = two_classes()
     with pytest.raises(ValueError, match="filter must be None, 'label', 'realism'"):
@@ -165,5 +188,6 @@ def test_combined_filter_needs_filters():
     from tsaugment.filtering import CombinedFilter
 
     X, y = two_classes()
-    with pytest.raises(ValueError, match="non-empty list of filters"):
-        CombinedFilter([]).fit(X, y)
+    for bad in ([], None, [None], ["label", 3]):
+        with pytest.raises(ValueError, match="CombinedFilter: filters must be a non-empty list"):
+            CombinedFilter(bad).fit(X, y)

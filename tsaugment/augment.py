@@ -523,7 +523,7 @@ def fit_augmented(
     random_state : int, RandomState instance or None, default=None
         Seeds the clones (see the module docstring); None keeps their own settings.
     filter, filter_threshold, max_draws :
-        As in :class:`Augmenter` (the label filter on the synthetic series).
+        As in :class:`Augmenter` (the label or realism filter on the synthetic series).
     synthetic_cache : object, optional
         Reuses synthetic sets: ``synthetic_cache.load(X_train, y_train)`` returns
         ``(X_syn, y_syn, fit_time, sample_time)`` or None, and
@@ -535,7 +535,8 @@ def fit_augmented(
         ``generator``, and ``generator_cache.save(generator, X_train, y_train,
         fitted_generator, fit_time)`` stores a fresh fit. The cache must hand out
         copies (sampling may advance a generator's state). The benchmark uses it so
-        that ``"<name>"`` and ``"<name>+label"`` cells fit the generator once.
+        that ``"<name>"`` and its filtered cells (``"<name>+label"`` ...) fit the
+        generator once.
 
     Returns
     -------

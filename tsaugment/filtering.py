@@ -22,13 +22,32 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import Integral, Interval, Real, validate_params
-from ._validation import check_X_y
+from ._validation import check_same_layout, check_X, check_X_y, check_y
 
 __all__ = ["CombinedFilter", "LabelFilter", "RealismFilter", "UnfilledClassWarning"]
 
 
 class UnfilledClassWarning(UserWarning):
     """A class got fewer accepted synthetic series than its quota."""
+
+
+def _finite_rows(X, y):
+    """Validate synthetic series that may hold NaN or inf; say which rows are finite.
+
+    Returns the series (non-finite values set to 0, so that :func:`check_X` accepts
+    them), their labels and the mask of series without a non-finite value: a filter
+    rejects the others.
+    """
+    X = np.asarray(X)
+    finite = None
+    if X.dtype.kind in "fc" and X.ndim >= 2:
+        bad = ~np.isfinite(X)
+        finite = ~bad.reshape(len(X), -1).any(axis=1)
+        X = np.where(bad, 0, X)
+    X = check_X(X)
+    if finite is None:
+        finite = np.ones(len(X), dtype=bool)
+    return X, check_y(y, len(X)), finite
 
 
 class _DrawLoop(BaseEstimator):
@@ -205,6 +224,7 @@ class LabelFilter(_DrawLoop):
         Parameters
         ----------
         X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
+            A series with a non-finite value is not accepted.
         y : array-like of shape (n_syn,)
             Their intended labels.
 
@@ -213,7 +233,12 @@ class LabelFilter(_DrawLoop):
         mask : ndarray of bool, shape (n_syn,)
         """
         check_is_fitted(self)
-        X, y = check_X_y(X, y)
+        X, y, mask = _finite_rows(X, y)
+        if mask.any():
+            mask[mask] = self._in_class(X[mask], y[mask])
+        return mask
+
+    def _in_class(self, X, y):
         if self.threshold is None:
             return np.asarray(self.classifier_.predict(X)) == y
         proba = np.asarray(self.classifier_.predict_proba(X))
@@ -235,7 +260,7 @@ class RealismFilter(_DrawLoop):
     with the largest radii are dropped (the paper keeps those up to the median, so
     that an outlier's large ball does not vouch for anything); a synthetic series is
     accepted when it lies inside one of the kept balls of its intended class. It
-    passes series that a classifier would put in the right class but that lie where
+    rejects series that a classifier would put in the right class but that lie where
     the class has no data (too large in amplitude, too smooth, between modes), which
     :class:`LabelFilter` lets through.
 
@@ -244,12 +269,14 @@ class RealismFilter(_DrawLoop):
     n_neighbors : int, default=3
         The k of the k-NN radius (the paper's 3). A class with k or fewer series uses
         its farthest other series; a class of one series takes the distance to its
-        ``n_neighbors``-th nearest series of the whole training set.
+        ``n_neighbors``-th nearest series of the whole training set, so its ball holds
+        series of other classes (combine with the label filter there).
     radius_quantile : float in (0, 1] or None, default=0.5
         Keep the balls whose radius is at most this quantile of the class's radii
         (0.5: the paper's median); None or 1 keeps them all (the paper's precision
-        metric rather than its realism score).
-    metric : str, default="euclidean"
+        metric rather than its realism score). Balls of radius 0 (duplicated
+        originals) are left out of the quantile and dropped, unless all are 0.
+    metric : str or callable, default="euclidean"
         Distance between flattened series (channels one after another), any metric of
         :func:`sklearn.metrics.pairwise_distances`. Euclidean on the raw series, as
         the series come (UCR series are z-normalised one by one), so amplitude counts.
@@ -262,8 +289,8 @@ class RealismFilter(_DrawLoop):
     centers_ : list of ndarray, one of shape (n_kept, n_channels * n_timepoints) per class
         The original series whose balls were kept, flattened.
     radii_ : list of ndarray, one of shape (n_kept,) per class
-    n_features_ : int
-        Values per series (channels x time points) the filter was fitted on.
+    layout_ : tuple of (n_channels, n_timepoints)
+        The originals' layout; synthetic series must have it.
     acceptance_rate_, n_drawn_, n_rounds_ :
         As in :class:`LabelFilter`, for the last :meth:`fill`.
 
@@ -317,9 +344,16 @@ class RealismFilter(_DrawLoop):
         if len(X) < 2:
             raise ValueError(f"RealismFilter needs at least 2 original series, got {len(X)}.")
         flat = X.reshape(len(X), -1).astype(np.float64)
-        self.classes_ = np.unique(y)
-        self.centers_, self.radii_ = [], []
-        for label in self.classes_:
+        try:
+            pairwise_distances(flat[:1], metric=self.metric)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                f"RealismFilter: metric must be a distance that "
+                f"sklearn.metrics.pairwise_distances knows, got {self.metric!r}."
+            ) from err
+        classes = np.unique(y)
+        centers, kept_radii = [], []
+        for label in classes:
             mine = flat[y == label]
             if len(mine) == 1:  # no neighbour of its class: the whole training set's
                 others = np.sort(pairwise_distances(mine, flat, metric=self.metric)[0])[1:]
@@ -330,11 +364,15 @@ class RealismFilter(_DrawLoop):
                 k = min(self.n_neighbors, len(mine) - 1)
                 radii = np.sort(dist, axis=1)[:, k - 1]
             keep = np.ones(len(radii), dtype=bool)
-            if self.radius_quantile is not None and len(radii) > 1:
-                keep = radii <= np.quantile(radii, self.radius_quantile)
-            self.centers_.append(mine[keep])
-            self.radii_.append(radii[keep])
-        self.n_features_ = flat.shape[1]
+            positive = radii > 0
+            if positive.any():  # a duplicated original's ball of radius 0 holds nothing
+                keep = positive
+            if self.radius_quantile is not None and keep.sum() > 1:
+                keep &= radii <= np.quantile(radii[keep], self.radius_quantile)
+            centers.append(mine[keep])
+            kept_radii.append(radii[keep])
+        self.classes_, self.centers_, self.radii_ = classes, centers, kept_radii
+        self.layout_ = X.shape[1:]
         return self
 
     def accepts(self, X, y) -> np.ndarray:
@@ -354,18 +392,10 @@ class RealismFilter(_DrawLoop):
         from sklearn.metrics import pairwise_distances
 
         check_is_fitted(self)
-        X = np.asarray(X)
-        y = np.asarray(y)
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} series but y has {len(y)} labels.")
+        X, y, finite = _finite_rows(X, y)
+        check_same_layout(X, self.layout_)
         flat = X.reshape(len(X), -1).astype(np.float64)
-        if flat.shape[1] != self.n_features_:
-            raise ValueError(
-                f"synthetic series have {flat.shape[1]} values (channels x time points) "
-                f"each, the originals {self.n_features_}."
-            )
         mask = np.zeros(len(flat), dtype=bool)
-        finite = np.isfinite(flat).all(axis=1)
         for label, centers, radii in zip(self.classes_, self.centers_, self.radii_):
             rows = np.flatnonzero(finite & (y == label))
             if len(rows):
@@ -380,18 +410,21 @@ class CombinedFilter(_DrawLoop):
     The label and realism filters see different faults: the label check passes a
     series that lies off the data on the right side of the class boundary, and the
     realism check, in a space of hundreds of time points where a class has a dozen
-    series, passes a series that lies between two classes' balls.
+    series, passes a series inside a wide ball that reaches into another class.
     ``filter="label+realism"`` asks for both.
 
     Parameters
     ----------
-    filters : list of filter objects
-        Each is cloned and fitted on the originals (their own ``max_draws`` are not
-        used; this filter's is).
+    filters : list of filter objects or names
+        Each (a :class:`LabelFilter` or :class:`RealismFilter`, or ``"label"`` or
+        ``"realism"`` for one at its defaults) is cloned and fitted on the originals;
+        their own ``max_draws`` are not used, this filter's is.
     max_draws : int, default=10
         Most rounds of drawing in :meth:`fill` (see :class:`LabelFilter`).
     random_state : int, RandomState instance or None, default=None
-        When not None, seeds every ``random_state`` parameter of the clones.
+        When not None, seeds every ``random_state`` parameter of the clones, in
+        order, from one generator seeded with it (so the label check of
+        ``"label+realism"`` is not seeded as that of ``"label"`` alone).
 
     Attributes
     ----------
@@ -450,8 +483,15 @@ class CombinedFilter(_DrawLoop):
         from .augment import _seed_random_states
 
         validate_params(self)
-        if not isinstance(self.filters, (list, tuple)) or not self.filters:
-            raise ValueError(f"filters must be a non-empty list of filters, got {self.filters!r}.")
+        bad = not isinstance(self.filters, (list, tuple)) or not self.filters
+        if bad or any(
+            not isinstance(f, str) and not (hasattr(f, "fit") and hasattr(f, "accepts"))
+            for f in self.filters
+        ):
+            raise ValueError(
+                "CombinedFilter: filters must be a non-empty list of filters (LabelFilter, "
+                f"RealismFilter, 'label', 'realism'), got {self.filters!r}."
+            )
         X, y = check_X_y(X, y)
         rng = None if self.random_state is None else check_random_state(self.random_state)
         self.filters_ = []
@@ -477,13 +517,14 @@ class CombinedFilter(_DrawLoop):
         mask : ndarray of bool, shape (n_syn,)
         """
         check_is_fitted(self)
-        mask = np.ones(len(y), dtype=bool)
+        X, y, mask = _finite_rows(X, y)  # a series with NaN or inf passes no filter
         for flt in self.filters_:
-            mask &= flt.accepts(X, y)
+            if mask.any():
+                mask[mask] &= flt.accepts(X[mask], y[mask])
         return mask
 
 
-FILTERS = ("label", "realism")
+FILTERS = ("label", "realism", "label+realism")
 
 
 def resolve_filter(filter, threshold, max_draws):
@@ -512,9 +553,9 @@ def resolve_filter(filter, threshold, max_draws):
     if filter is None:
         return None
     if isinstance(filter, str):
-        names = filter.split("+")
-        if any(name not in FILTERS for name in names) or len(set(names)) < len(names):
+        if filter not in FILTERS:
             raise ValueError(f"filter must be {expected}, got {filter!r}.")
+        names = filter.split("+")
         if threshold is not None and "label" not in names:
             raise ValueError(
                 f"filter_threshold={threshold} is the label filter's confidence "

@@ -425,8 +425,8 @@ def _build(entry: Entry, kind: str, settings: dict, seed: int, params):
 def make_augmenter(name: str, settings: dict, seed: int, *, params=None):
     """Build the generator registered as ``name`` (``None`` for ``"none"``).
 
-    ``"<name>+label"`` and ``"<name>+realism"`` build ``<name>``'s generator (the grid
-    adds the filter).
+    A filtered name (``"<name>+label"``, ``"<name>+realism"``,
+    ``"<name>+label+realism"``) builds ``<name>``'s generator (the grid adds the filter).
 
     Parameters
     ----------

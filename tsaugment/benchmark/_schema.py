@@ -38,7 +38,7 @@ class ResultRow:
         fitted on the original training series, puts in their intended class
         (:func:`tsaugment.metrics.label_fidelity`); NaN without synthetic series.
     acceptance_rate : float
-        For a filtered augmenter (``"<name>+label"``, ``"<name>+realism"``):
+        For a filtered augmenter (``"<name>+label"``, ``"+realism"``, ``"+label+realism"``):
         synthetic series accepted / drawn over all classes; NaN otherwise.
     auto_choice : str
         For ``"auto"``: the augmenter and ratio it chose (``"jitter@0.5"``, ``"none@0"``).
