@@ -191,3 +191,13 @@ def test_combined_filter_needs_filters():
     for bad in ([], None, [None], ["label", 3]):
         with pytest.raises(ValueError, match="CombinedFilter: filters must be a non-empty list"):
             CombinedFilter(bad).fit(X, y)
+
+
+@pytest.mark.parametrize("filter", ["label", "realism", "label+realism"])
+def test_every_filter_checks_the_synthetic_series_layout(filter):
+    from tsaugment.filtering import resolve_filter
+
+    X, y = two_classes()
+    flt = resolve_filter(filter, None, 10).fit(X, y)
+    with pytest.raises(ValueError, match="series of length 5, but length 6 was seen in fit"):
+        flt.accepts(X[:, :, :5], y)

@@ -51,10 +51,35 @@ def _finite_rows(X, y):
 
 
 class _DrawLoop(BaseEstimator):
-    """The draw loop of the filters: subclasses define ``fit``, ``accepts`` and ``_kind``."""
+    """What the filters share: input checks, the draw loop and its warning.
+
+    Subclasses define ``fit`` (which sets ``classes_`` and ``layout_``), ``_passes``
+    (the check itself, on validated series without NaN or inf) and ``_kind``.
+    """
 
     _kind = "filter"
     _remedy = "Raise max_draws or use another generator."
+
+    def accepts(self, X, y) -> np.ndarray:
+        """Which synthetic series pass the filter.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
+            Of the originals' layout; a series with a non-finite value is not accepted.
+        y : array-like of shape (n_syn,)
+            Their intended labels (a label the filter was not fitted on is not accepted).
+
+        Returns
+        -------
+        mask : ndarray of bool, shape (n_syn,)
+        """
+        check_is_fitted(self)
+        X, y, mask = _finite_rows(X, y)
+        check_same_layout(X, self.layout_)
+        if mask.any():
+            mask[mask] = self._passes(X[mask], y[mask])
+        return mask
 
     def fill(self, draw, classes, counts):
         """Draw synthetic series until each class has its quota of accepted ones.
@@ -154,6 +179,8 @@ class LabelFilter(_DrawLoop):
     classifier_ : classifier
         Fitted on the originals.
     classes_ : ndarray of shape (n_classes,)
+    layout_ : tuple of (n_channels, n_timepoints)
+        The originals' layout; synthetic series must have it.
     acceptance_rate_ : ndarray of shape (n_classes,)
         Accepted / drawn per class in the last :meth:`fill` (NaN for a class with
         nothing to draw).
@@ -216,29 +243,10 @@ class LabelFilter(_DrawLoop):
             )
         self.classifier_ = classifier.fit(X, y)
         self.classes_ = np.asarray(self.classifier_.classes_)
+        self.layout_ = X.shape[1:]
         return self
 
-    def accepts(self, X, y) -> np.ndarray:
-        """Which synthetic series pass the label check.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
-            A series with a non-finite value is not accepted.
-        y : array-like of shape (n_syn,)
-            Their intended labels.
-
-        Returns
-        -------
-        mask : ndarray of bool, shape (n_syn,)
-        """
-        check_is_fitted(self)
-        X, y, mask = _finite_rows(X, y)
-        if mask.any():
-            mask[mask] = self._in_class(X[mask], y[mask])
-        return mask
-
-    def _in_class(self, X, y):
+    def _passes(self, X, y):
         if self.threshold is None:
             return np.asarray(self.classifier_.predict(X)) == y
         proba = np.asarray(self.classifier_.predict_proba(X))
@@ -375,29 +383,13 @@ class RealismFilter(_DrawLoop):
         self.layout_ = X.shape[1:]
         return self
 
-    def accepts(self, X, y) -> np.ndarray:
-        """Which synthetic series lie inside a kept ball of their class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
-            Of the originals' shape; a series with a non-finite value is not accepted.
-        y : array-like of shape (n_syn,)
-            Their intended labels (a label the filter was not fitted on is not accepted).
-
-        Returns
-        -------
-        mask : ndarray of bool, shape (n_syn,)
-        """
+    def _passes(self, X, y):
         from sklearn.metrics import pairwise_distances
 
-        check_is_fitted(self)
-        X, y, finite = _finite_rows(X, y)
-        check_same_layout(X, self.layout_)
         flat = X.reshape(len(X), -1).astype(np.float64)
         mask = np.zeros(len(flat), dtype=bool)
         for label, centers, radii in zip(self.classes_, self.centers_, self.radii_):
-            rows = np.flatnonzero(finite & (y == label))
+            rows = np.flatnonzero(y == label)
             if len(rows):
                 dist = pairwise_distances(flat[rows], centers, metric=self.metric)
                 mask[rows] = (dist <= radii).any(axis=1)
@@ -430,6 +422,7 @@ class CombinedFilter(_DrawLoop):
     ----------
     filters_ : list of fitted filters
     classes_ : ndarray of shape (n_classes,)
+    layout_ : tuple of (n_channels, n_timepoints)
     acceptance_rate_, n_drawn_, n_rounds_ :
         As in :class:`LabelFilter`, for the last :meth:`fill`.
 
@@ -485,8 +478,7 @@ class CombinedFilter(_DrawLoop):
         validate_params(self)
         bad = not isinstance(self.filters, (list, tuple)) or not self.filters
         if bad or any(
-            not isinstance(f, str) and not (hasattr(f, "fit") and hasattr(f, "accepts"))
-            for f in self.filters
+            not isinstance(f, str) and not isinstance(f, _DrawLoop) for f in self.filters
         ):
             raise ValueError(
                 "CombinedFilter: filters must be a non-empty list of filters (LabelFilter, "
@@ -501,26 +493,14 @@ class CombinedFilter(_DrawLoop):
                 _seed_random_states(flt, rng)
             self.filters_.append(flt.fit(X, y))
         self.classes_ = np.unique(y)
+        self.layout_ = X.shape[1:]
         return self
 
-    def accepts(self, X, y) -> np.ndarray:
-        """Which synthetic series pass every filter.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_syn, n_channels, n_timepoints) or (n_syn, n_timepoints)
-        y : array-like of shape (n_syn,)
-            Their intended labels.
-
-        Returns
-        -------
-        mask : ndarray of bool, shape (n_syn,)
-        """
-        check_is_fitted(self)
-        X, y, mask = _finite_rows(X, y)  # a series with NaN or inf passes no filter
-        for flt in self.filters_:
+    def _passes(self, X, y):
+        mask = np.ones(len(X), dtype=bool)
+        for flt in self.filters_:  # each checks only what the ones before it passed
             if mask.any():
-                mask[mask] &= flt.accepts(X[mask], y[mask])
+                mask[mask] = flt._passes(X[mask], y[mask])
         return mask
 
 

@@ -403,6 +403,7 @@ def _run_cell(
             work = replace(cell, augmenter=choice, ratio=ratio)
             row.auto_choice = f"{choice}@{ratio:g}"
             row.selection_time = round(selection_time, 3)
+        filter_name = split_filter(work.augmenter)[1]
         fit = fit_augmented(
             on_device(make_augmenter(work.augmenter, settings, cell.seed), generator_device),
             classifier,
@@ -410,7 +411,7 @@ def _run_cell(
             y_train,
             ratio=work.ratio,
             random_state=cell.seed,
-            filter=split_filter(work.augmenter)[1],
+            filter=filter_name,
             synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
             generator_cache=None if synthetic_dir is None else _FITTED,
         )
@@ -425,7 +426,7 @@ def _run_cell(
         row.sample_time = round(fit.sample_time, 3)
         row.classifier_time = round(fit.classifier_time, 3)
         row.label_fidelity = _synthetic_label_fidelity(X_train, y_train, fit, cell.seed)
-        row.acceptance_rate = _overall_acceptance(fit, split_filter(work.augmenter)[1] is not None)
+        row.acceptance_rate = _overall_acceptance(fit, filter_name is not None)
     except Exception as err:  # noqa: BLE001 - one failed cell must not stop the grid
         row.status = "error"
         row.error = f"{type(err).__name__}: {err}".replace("\n", " ")

@@ -21,6 +21,8 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..filtering import FILTERS
+
 __all__ = [
     "AUGMENTERS",
     "CLASSIFIERS",
@@ -47,8 +49,8 @@ __all__ = [
 # realism filter (tsaugment.filtering.RealismFilter), "<name>+label+realism" with both.
 AUTO = "auto"
 AUTO_SEPARATOR = ":"
-# longest first: "vae+label+realism" is vae with both filters
-FILTER_SUFFIXES = {"+label+realism": "label+realism", "+label": "label", "+realism": "realism"}
+# "+<filter>" for each filter name, longest first: "vae+label+realism" is vae with both
+FILTER_SUFFIXES = {f"+{name}": name for name in sorted(FILTERS, key=len, reverse=True)}
 
 
 def is_auto(name: str) -> bool:
