@@ -83,6 +83,37 @@ def test_auto_with_a_stand_in_chooses_as_the_stand_in_and_trains_the_cells_class
     assert gains["auto_gain"] == auto["accuracy"] - base["accuracy"]
 
 
+def test_auto_params_reach_the_search_and_the_key(monkeypatch, tmp_path):
+    from tsaugment.benchmark import cell_config
+    from tsaugment.cli import main
+    from tsaugment.selection import AutoAugmentedClassifier
+
+    searches = []
+    fit = AutoAugmentedClassifier.fit
+
+    def spy(self, X, y):
+        results = fit(self, X, y).cv_results_
+        searches.append(sum(name.startswith("split") for name in results))
+        return self
+
+    monkeypatch.setattr(AutoAugmentedClassifier, "fit", spy)
+    args = ["benchmark", "--augmenters", "jitter", "auto", "--classifiers", "knn"]
+    args += ["--seeds", "0", "--budget", "smoke", "--set", "auto.n_repeats=2", "auto.cv=3"]
+    assert main([*args, "--output", str(tmp_path), "--quiet"]) == 0
+    assert searches == [2 * 3]  # one search, on 2 repeats of 3 folds
+    rows = ResultsStore(tmp_path / "results.csv").read().set_index("augmenter")
+    assert rows.loc["auto", "key"].endswith("|auto=cv=3,n_repeats=2")
+    assert not rows.loc["jitter", "key"].endswith("n_repeats=2")  # only auto's cells
+    default = Cell("GunPoint", "auto", "knn", 0, 1.0, "smoke")
+    assert cell_config(default) != rows.loc["auto", "config"]
+    with pytest.raises(ValueError, match=r"auto_params name \['n_repeat'\]"):
+        run_benchmark(["GunPoint"], augmenters=["auto"], auto_params={"n_repeat": 2}, seeds=[0])
+    with pytest.raises(ValueError, match="no augmenter is 'auto'"):
+        run_benchmark(["GunPoint"], augmenters=["jitter"], auto_params={"n_repeats": 2}, seeds=[0])
+    with pytest.raises(ValueError, match="n_repeats must be an integer"):
+        run_benchmark(["GunPoint"], augmenters=["auto"], auto_params={"n_repeats": 0}, seeds=[0])
+
+
 def test_rows_carry_label_fidelity_and_acceptance(tmp_path):
     results = run_benchmark(
         ["GunPoint"],

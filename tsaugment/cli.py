@@ -103,10 +103,10 @@ def _add_benchmark(sub):
     p.add_argument(
         "--set",
         nargs="+",
-        metavar="CLASSIFIER.PARAM=VALUE",
-        help="override a classifier's defaults for a quick run (resnet.n_epochs=2); "
-        "the setting enters the cells' keys, so such results never pass for the "
-        "default classifier's",
+        metavar="SCOPE.PARAM=VALUE",
+        help="override a classifier's defaults for a quick run (resnet.n_epochs=2), or "
+        "auto's search (auto.n_repeats=3; also cv, min_gain, alpha); a setting enters "
+        "the cells' keys, so such results never pass for the defaults'",
     )
     p.add_argument("--output", default="results", help="folder for results.csv and the report")
     p.add_argument("--n-jobs", type=int, default=1, help="cells run in parallel")
@@ -168,6 +168,8 @@ def _cmd_benchmark(args) -> int:
             raise ValueError(
                 f"no UCR data sets under {root}: expected ROOT/NAME/NAME_TRAIN.tsv (or .ts)."
             )
+    settings = parse_settings(args.set or [], scoped=True)
+    auto_params = settings.pop("auto", {})
     results = run_benchmark(
         datasets,
         augmenters=args.augmenters,
@@ -183,7 +185,8 @@ def _cmd_benchmark(args) -> int:
         resume=not args.no_resume,
         reuse_synthetic=not args.no_reuse_synthetic,
         torch_threads=args.torch_threads or None,
-        classifier_params=parse_settings(args.set or [], scoped=True),
+        classifier_params=settings,
+        auto_params=auto_params,
         generator_device=args.generator_device,
         classifier_device=args.classifier_device,
         verbose=not args.quiet,

@@ -60,8 +60,9 @@ class Cell:
     """One unit of work of the grid.
 
     ``classifier_params`` holds ``(name, value)`` pairs that override the classifier's
-    defaults (quick runs); they are part of the key, so such cells never mix with
-    cells of the default classifier.
+    defaults (quick runs); ``auto_params`` those that override the search of an
+    ``"auto"`` cell (:data:`AUTO_SETTINGS`, empty for other cells). Both are part of
+    the key, so such cells never mix with cells of the defaults.
     """
 
     dataset: str
@@ -71,6 +72,7 @@ class Cell:
     ratio: float
     budget: str
     classifier_params: tuple = ()
+    auto_params: tuple = ()
 
     @property
     def key(self) -> str:
@@ -81,6 +83,8 @@ class Cell:
         )
         if self.classifier_params:
             key += "|set=" + ",".join(f"{k}={v!r}" for k, v in self.classifier_params)
+        if self.auto_params:
+            key += "|auto=" + ",".join(f"{k}={v!r}" for k, v in self.auto_params)
         return key
 
 
@@ -382,7 +386,7 @@ def _run_cell(
     cell: Cell, root, synthetic_dir, generators, generator_device, classifier_device
 ) -> dict:
     cell_fields = asdict(cell)
-    del cell_fields["classifier_params"]  # in the key
+    del cell_fields["classifier_params"], cell_fields["auto_params"]  # in the key
     row = ResultRow(**cell_fields, key=cell.key)
     try:
         for cls in generators:
@@ -468,6 +472,12 @@ def _synthetic_label_fidelity(X_train, y_train, fit, seed) -> float:
 # the classic augmenters (cheap to fit): auto's candidates besides no augmentation
 AUTO_CANDIDATES = ("jitter", "scaling", "magnitude_warp", "window_warp", "window_slice")
 
+#: The parameters of ``auto``'s search a run may override (``auto_params``, on the
+#: command line ``--set auto.n_repeats=3``): the folds and the choice rule of
+#: :class:`tsaugment.selection.AutoAugmentedClassifier`. Its candidates and ratios
+#: follow the cell (the catalogue's classic augmenters, half and the full ratio).
+AUTO_SETTINGS = ("cv", "n_repeats", "min_gain", "alpha")
+
 
 def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
     """Choose the cell's augmenter by cross-validation (see AutoAugmentedClassifier).
@@ -511,6 +521,7 @@ def _auto_search(cell: Cell, settings: dict, classifier):
         refit=False,
         random_state=cell.seed,
     )
+    auto.set_params(**dict(cell.auto_params))
     return names, auto
 
 
@@ -538,10 +549,22 @@ def _check_datasets(datasets, root) -> None:
         )
 
 
-def _cells(datasets, augmenters, classifiers, seeds, ratio, budget, params) -> list[Cell]:
+def _cells(
+    datasets, augmenters, classifiers, seeds, ratio, budget, params, auto_params
+) -> list[Cell]:
     params = {name: tuple(sorted(values.items())) for name, values in params.items()}
+    auto_params = tuple(sorted(auto_params.items()))
     return [
-        Cell(d, a, c, int(s), float(ratio), str(budget), params.get(c, ()))
+        Cell(
+            d,
+            a,
+            c,
+            int(s),
+            float(ratio),
+            str(budget),
+            params.get(c, ()),
+            auto_params if is_auto(a) else (),
+        )
         # classifiers innermost: the cells that share a synthetic set run one after another
         for d, s, a, c in itertools.product(datasets, seeds, augmenters, classifiers)
     ]
@@ -564,6 +587,7 @@ def run_benchmark(
     reuse_synthetic=True,
     torch_threads=1,
     classifier_params=None,
+    auto_params=None,
     generator_device=None,
     classifier_device=None,
     verbose=True,
@@ -641,6 +665,10 @@ def run_benchmark(
         Overrides of classifier parameters by classifier name, e.g.
         ``{"resnet": {"n_epochs": 2}}`` for a smoke run. They enter the cells' keys,
         so results of such runs never pass for the default classifier's.
+    auto_params : dict, optional
+        Overrides of the search of the ``"auto"`` cells, among :data:`AUTO_SETTINGS`,
+        e.g. ``{"n_repeats": 3}`` for three repetitions of the 5 folds (more power to
+        detect a gain, three times the search). They enter those cells' keys.
     generator_device, classifier_device : {"auto", "cpu", "cuda", "cuda:N"}, optional
         Device of the augmenters and of the classifiers that take one (torch models),
         on every backend; None keeps each estimator's default ("auto"). Several jobs
@@ -668,6 +696,7 @@ def run_benchmark(
         )
     for name, params in classifier_params.items():
         make_classifier(name, params=params)  # unknown parameters fail here, not per cell
+    auto_params = _check_auto_params(auto_params, augmenters)
     resolve_budget(budget)
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
@@ -690,7 +719,9 @@ def run_benchmark(
         if store.path.exists():
             store.path.unlink()
         shutil.rmtree(Path(output) / "synthetic", ignore_errors=True)
-    cells = _cells(datasets, augmenters, classifiers, seeds, ratio, budget, classifier_params)
+    cells = _cells(
+        datasets, augmenters, classifiers, seeds, ratio, budget, classifier_params, auto_params
+    )
     todo = _to_run(cells, store)
     threads = torch_threads
     bar = tqdm(
@@ -707,6 +738,28 @@ def run_benchmark(
             bar.write(f"cell {row['key']} failed: {row['error']}")
     bar.close()
     return store.read()
+
+
+def _check_auto_params(auto_params, augmenters) -> dict:
+    """``auto_params`` as a dict, checked now rather than failing every cell."""
+    from ..selection import AutoAugmentedClassifier
+
+    auto_params = dict(auto_params or {})
+    if not auto_params:
+        return auto_params
+    unknown = sorted(set(auto_params) - set(AUTO_SETTINGS))
+    if unknown:
+        raise ValueError(
+            f"auto_params name {unknown}; auto's search takes {list(AUTO_SETTINGS)} "
+            "(its candidates and ratios follow the cell)."
+        )
+    if not any(is_auto(a) for a in augmenters):
+        raise ValueError(
+            f"auto_params {auto_params} given, but no augmenter is 'auto' or "
+            f"'auto:<classifier>' (augmenters: {list(augmenters)})."
+        )
+    AutoAugmentedClassifier(None, **auto_params)._check_params()
+    return auto_params
 
 
 def _to_run(cells, store: ResultsStore) -> list[Cell]:
