@@ -88,3 +88,43 @@ def test_needs_labels_and_a_budget_parameter():
         FidelityBudgetSearch(NoisyUntilTrained(), min_passes="10").fit(X, y)
     with pytest.raises(ValueError, match="FidelityBudgetSearch: patience must be an int"):
         FidelityBudgetSearch(NoisyUntilTrained(), patience=0).fit(X, y)
+
+
+def test_the_benchmarks_fidelity_budget_searches_once_per_generator_and_records_it(monkeypatch):
+    """``--budget fidelity``: the search runs for learned generators, once for a filtered pair."""
+    from tsaugment.benchmark import (
+        Cell,
+        cell_config,
+        fidelity_budget,
+        make_augmenter,
+        resolve_budget,
+        run_cell,
+    )
+    from tsaugment.benchmark._registry import budget_search
+
+    assert budget_search(resolve_budget("small"), 0) is None
+    searches = []
+    fit = FidelityBudgetSearch.fit
+
+    def spy(self, X, y):
+        searches.append(type(self.generator).__name__)
+        return fit(self, X, y)
+
+    monkeypatch.setattr(FidelityBudgetSearch, "fit", spy)
+    rows = {
+        name: run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "fidelity"))
+        for name in ("none", "jitter", "vae", "vae+label")
+    }
+    assert all(row["status"] == "ok" for row in rows.values()), rows
+    assert searches == ["LatentVAEAugmenter"]  # not for jitter; once for vae and vae+label
+    vae, filtered = rows["vae"], rows["vae+label"]
+    assert vae["budget_passes"] == filtered["budget_passes"] >= 10
+    assert vae["selection_time"] > 0 and vae["n_synthetic"] == 50
+    assert rows["jitter"]["budget_passes"] == "" and rows["none"]["budget_passes"] == ""
+    small = Cell("GunPoint", "vae", "knn", 0, 1.0, "small")
+    assert cell_config(small) != vae["config"]  # the search is part of the configuration
+    # a class of one series cannot be held out from: the listed budget is kept
+    X = np.random.default_rng(0).normal(size=(5, 1, 8))
+    vae = make_augmenter("vae", resolve_budget("fidelity"), 0)
+    kept = fidelity_budget(vae, resolve_budget("fidelity"), X, np.array([0, 0, 1, 1, 2]), 0)
+    assert kept == (vae, None, 0.0)

@@ -348,3 +348,18 @@ def test_accuracies_read_back_exactly_beside_a_failed_cell(tmp_path):
     read = store.read().set_index("key")["accuracy"]
     assert [read[f"A|none|knn|seed={i}"] for i in range(3)] == written
     assert np.isnan(read["A|none|knn|seed=9"])
+
+
+def test_a_file_of_the_previous_columns_reads_and_migrates_without_budget_passes(tmp_path):
+    """Files written before ``budget_passes`` (every committed results file) stay readable."""
+    path = tmp_path / "results.csv"
+    previous = PAST_COLUMNS[-1]
+    assert previous == [c for c in COLUMNS if c != "budget_passes"]
+    _write(path, previous, [{**_new_row("A|none|knn|seed=0", 0.5, ""), "complete": 1}])
+    frame = ResultsStore(path).read()
+    assert frame["budget_passes"].isna().all() and frame["accuracy"].tolist() == [0.5]
+    store = ResultsStore(path)
+    with pytest.warns(RuntimeWarning, match="migrated"):
+        store.append({**_new_row("A|vae|knn|seed=0", 0.6, 0.9), "budget_passes": 40.0})
+    assert _header(path) == COLUMNS
+    assert store.read().set_index("key")["budget_passes"].tolist()[1] == 40.0

@@ -98,7 +98,9 @@ def _add_benchmark(sub):
         "--budget",
         default="small",
         help=f"{', '.join(BUDGETS)} or a number of iterations; budgets scale the "
-        "generators only, every classifier trains at its default protocol",
+        "generators only, every classifier trains at its default protocol; 'fidelity' "
+        "chooses each learned generator's budget per cell by the held-out label fidelity "
+        "of its samples (column budget_passes)",
     )
     p.add_argument(
         "--set",
@@ -290,7 +292,10 @@ def _add_generate(sub):
     _add_import(p)
     p.add_argument("--n-samples", type=int, default=100, help="synthetic series to write")
     p.add_argument(
-        "--budget", default="small", help="training budget: a named one or a number of iterations"
+        "--budget",
+        default="small",
+        help="training budget: a named one ('fidelity': chosen on the labelled data) or a "
+        "number of iterations",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the generator")
     p.add_argument("--output", required=True, help="file to write (.npz or .csv)")
@@ -338,7 +343,7 @@ def _write_csv(out: Path, X_new, y_new) -> None:
 def _cmd_generate(args) -> int:
     import numpy as np
 
-    from .benchmark import make_augmenter, resolve_budget
+    from .benchmark import fidelity_budget, make_augmenter, resolve_budget
     from .datasets import load_ucr
 
     _import_modules(args.import_modules)
@@ -356,7 +361,15 @@ def _cmd_generate(args) -> int:
         raise ValueError(
             f"CSV output holds univariate series; the data have {X.shape[1]} channels: write .npz."
         )
-    generator = make_augmenter(args.generator, resolve_budget(args.budget), args.seed)
+    settings = resolve_budget(args.budget)
+    generator = make_augmenter(args.generator, settings, args.seed)
+    if settings.get("search") is not None:
+        if y is None:
+            raise ValueError(
+                f"--budget {args.budget} chooses the budget by the label fidelity of the "
+                "samples: it needs labelled data."
+            )
+        generator = fidelity_budget(generator, settings, X, y, args.seed)[0]
     generator.fit(X, y)
     X_new, y_new = generator.sample(args.n_samples)
     if out.suffix == ".npz":

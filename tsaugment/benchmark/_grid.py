@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from tqdm.auto import tqdm
 
@@ -38,7 +39,9 @@ from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
 from ._fitted import FittedGenerators
 from ._registry import (
     auto_search_classifier,
+    budget_search,
     check_names,
+    fidelity_budget,
     is_auto,
     make_augmenter,
     make_classifier,
@@ -146,6 +149,9 @@ def _augmenter_parts(cell: Cell, augmenter) -> dict:
         if name in ("strategy", "method", "filter_threshold", "max_draws")
     }
     parts = {"tsaugment": __version__, "augment": defaults, "augmenter": augmenter}
+    search = budget_search(resolve_budget(cell.budget), cell.seed)
+    if search is not None:  # a budget chosen from the data: how it is chosen
+        parts["budget_search"] = search
     kind = split_filter(cell.augmenter)[1]
     if kind is not None:
         parts["filter"] = resolve_filter(kind, defaults["filter_threshold"], defaults["max_draws"])
@@ -408,15 +414,24 @@ def _run_cell(
             row.auto_choice = f"{choice}@{ratio:g}"
             row.selection_time = round(selection_time, 3)
         filter_name = split_filter(work.augmenter)[1]
+        augmenter = make_augmenter(work.augmenter, settings, cell.seed)
+        synthetic = None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work)
+        if synthetic is None or synthetic.load(X_train, y_train) is None:
+            augmenter, passes, seconds = _BUDGETS.choose(
+                augmenter, settings, X_train, y_train, cell.seed
+            )
+            if passes is not None:
+                row.budget_passes = passes
+                row.selection_time = round(seconds, 3)
         fit = fit_augmented(
-            on_device(make_augmenter(work.augmenter, settings, cell.seed), generator_device),
+            on_device(augmenter, generator_device),
             classifier,
             X_train,
             y_train,
             ratio=work.ratio,
             random_state=cell.seed,
             filter=filter_name,
-            synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
+            synthetic_cache=synthetic,
             generator_cache=None if synthetic_dir is None else _FITTED,
         )
         pred = fit.classifier.predict(X_test)
@@ -441,6 +456,33 @@ def _run_cell(
 
 # this process's last fits: a filtered "<name>+..." cell reuses the "<name>" cell's fit
 _FITTED = FittedGenerators()
+
+
+class _BudgetChoices:
+    """The last budget searches of this process: a filtered cell reuses its generator's.
+
+    :func:`fidelity_budget` with a memory of the last ``size`` searches, by training
+    data, generator and search (all they depend on), as ``_FITTED`` keeps fits.
+    """
+
+    def __init__(self, size: int = 4):
+        self.size, self.entries = size, {}
+
+    def choose(self, generator, settings, X, y, seed):
+        search = budget_search(settings, seed)
+        if search is None or generator is None:
+            return generator, None, 0.0
+        key = (data_fingerprint(X, y), fingerprint({"g": generator, "s": search}))
+        if key not in self.entries:
+            chosen, passes, seconds = fidelity_budget(generator, settings, X, y, seed)
+            self.entries[key] = (chosen.get_params(deep=False), passes, seconds)
+            while len(self.entries) > self.size:
+                del self.entries[next(iter(self.entries))]
+        params, passes, seconds = self.entries[key]
+        return clone(generator).set_params(**params), passes, seconds
+
+
+_BUDGETS = _BudgetChoices()
 
 
 def _overall_acceptance(fit, filtered: bool) -> float:

@@ -21,6 +21,8 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..filtering import FILTERS
 
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "register",
     "unregister",
     "resolve_budget",
+    "budget_search",
+    "fidelity_budget",
     "check_names",
     "AUTO",
     "FILTER_SUFFIXES",
@@ -104,12 +108,15 @@ def split_filter(name: str) -> tuple[str, str | None]:
 
 # Settings per budget, generator keys only. "iterations": optimiser steps per phase of
 # the adversarial generators (papers: 8,000 AVATAR, 50,000 TimeGAN); "epochs": passes
-# over the data of the epoch-trained generators (the VAE's method: 400).
+# over the data of the epoch-trained generators (the VAE's method: 400). "search":
+# the budget is chosen per cell from the data (see fidelity_budget); the generator is
+# built at the listed settings first, so what the search does not set keeps them.
 BUDGETS = {
     "smoke": {"iterations": 5, "epochs": 2},
     "small": {"iterations": 300, "epochs": 100},
     "medium": {"iterations": 2000, "epochs": 400},
     "full": {"iterations": 8000, "epochs": 400},
+    "fidelity": {"iterations": 300, "epochs": 100, "search": "fidelity"},
 }
 
 
@@ -370,14 +377,18 @@ def resolve_budget(budget) -> dict:
 
     Parameters
     ----------
-    budget : {"smoke", "small", "medium", "full"} or int
+    budget : {"smoke", "small", "medium", "full", "fidelity"} or int
         A number sets the adversarial iterations per phase and scales the epochs with
-        it (``iterations // 20``, between 2 and 400).
+        it (``iterations // 20``, between 2 and 400). ``"fidelity"`` chooses each
+        learned generator's budget per data set and seed by the held-out label
+        fidelity of its samples (:func:`fidelity_budget`); what the search does not
+        set stays at ``"small"``'s settings.
 
     Returns
     -------
     settings : dict
-        ``{"iterations": int, "epochs": int}``.
+        ``{"iterations": int, "epochs": int}``, and ``"search": "fidelity"`` for the
+        budget chosen from the data.
 
     Examples
     --------
@@ -395,6 +406,88 @@ def resolve_budget(budget) -> dict:
     if budget not in BUDGETS:
         raise ValueError(f"unknown budget {budget!r}; use one of {sorted(BUDGETS)} or a number.")
     return dict(BUDGETS[budget])
+
+
+def budget_search(settings: dict, seed: int):
+    """The unfitted budget search a budget asks for, or None for a fixed budget.
+
+    Parameters
+    ----------
+    settings : dict
+        From :func:`resolve_budget`.
+    seed : int
+
+    Returns
+    -------
+    search : FidelityBudgetSearch or None
+        For ``"fidelity"``: :class:`tsaugment.early_stopping.FidelityBudgetSearch` at its
+        defaults (10 to 640 passes over the training part, doubling, patience 1, a
+        quarter held out), ``random_state=seed``, its ``generator`` left to be set.
+
+    Examples
+    --------
+    >>> budget_search(resolve_budget("small"), 0) is None
+    True
+    >>> budget_search(resolve_budget("fidelity"), 0).max_passes
+    640
+    """
+    from ..early_stopping import FidelityBudgetSearch
+
+    if settings.get("search") is None:
+        return None
+    if settings["search"] != "fidelity":
+        raise ValueError(f"unknown budget search {settings['search']!r}; known: 'fidelity'.")
+    return FidelityBudgetSearch(None, random_state=seed)
+
+
+def fidelity_budget(generator, settings: dict, X, y, seed: int):
+    """``generator`` at the budget its budget setting asks for, chosen on ``(X, y)``.
+
+    With a fixed budget, or a generator without ``n_iter`` or ``n_epochs`` (the classic
+    augmenters), the generator comes back as it is. With ``"fidelity"``,
+    :func:`budget_search` fits it at growing budgets on three quarters of ``(X, y)``
+    and keeps the budget whose samples the held-out quarter's classifier puts in their
+    class most often; a data set with a class of one series cannot be held out from,
+    so it keeps the listed budget (``passes`` None).
+
+    Parameters
+    ----------
+    generator : tsaugment generator
+        Unfitted, as :func:`make_augmenter` built it.
+    settings : dict
+        From :func:`resolve_budget`.
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+    y : ndarray of shape (n_cases,)
+    seed : int
+
+    Returns
+    -------
+    generator : tsaugment generator
+        Unfitted, at the chosen budget.
+    passes : float or None
+        Passes over all of ``X`` the chosen budget makes; None when nothing was chosen.
+    seconds : float
+        Time of the search.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).normal(size=(8, 1, 6)); y = np.repeat([0, 1], 4)
+    >>> jitter = make_augmenter("jitter", resolve_budget("fidelity"), 0)
+    >>> fidelity_budget(jitter, resolve_budget("fidelity"), X, y, 0)[1:]
+    (None, 0.0)
+    """
+    import time
+
+    search = budget_search(settings, seed)
+    params = {} if generator is None else generator.get_params(deep=False)
+    if search is None or not {"n_iter", "n_epochs"} & set(params):
+        return generator, None, 0.0
+    if np.unique(y, return_counts=True)[1].min() < 2:
+        return generator, None, 0.0
+    start = time.perf_counter()
+    search.set_params(generator=generator).fit(X, y)
+    return search.best_generator_, float(search.best_passes_), time.perf_counter() - start
 
 
 def _build(entry: Entry, kind: str, settings: dict, seed: int, params):

@@ -43,7 +43,13 @@ class ResultRow:
     auto_choice : str
         For ``"auto"``: the augmenter and ratio it chose (``"jitter@0.5"``, ``"none@0"``).
     selection_time : float
-        For ``"auto"``: seconds of its cross-validated choice (what it adds to a fit).
+        Seconds of the cell's search, what it adds to a fit: for ``"auto"`` its
+        cross-validated choice; with the ``"fidelity"`` budget, the search of the
+        generator's budget.
+    budget_passes : float
+        With the ``"fidelity"`` budget: the passes over the training split the chosen
+        budget makes (see :func:`tsaugment.benchmark.fidelity_budget`); NaN otherwise,
+        and for a synthetic set read back from a file.
     config : str
         Fingerprint of the cell's configuration (its estimators as built, after the
         budget and overrides, and the tsaugment version; see
@@ -74,6 +80,7 @@ class ResultRow:
     acceptance_rate: float | str = ""
     auto_choice: str = ""
     selection_time: float | str = ""
+    budget_passes: float | str = ""
     config: str = ""
     status: str = "ok"
     error: str = ""
@@ -91,6 +98,7 @@ NUMERIC_COLUMNS = [
     "label_fidelity",
     "acceptance_rate",
     "selection_time",
+    "budget_passes",
 ]
 
 # The columns earlier versions of the store wrote, oldest first. A file made by one of
@@ -127,4 +135,5 @@ _V2 = [
     "selection_time",
     *_V1[16:],
 ]
-PAST_COLUMNS = (_V1, _V2)  # _V2 + "config" (before "status") is today's COLUMNS
+_V3 = [*_V2[:20], "config", *_V2[20:]]
+PAST_COLUMNS = (_V1, _V2, _V3)  # _V3 + "budget_passes" (before "config") is today's COLUMNS
