@@ -146,8 +146,9 @@ def test_unfiltered_keeps_everything():
 def test_filter_warns_naming_unfillable_class():
     X, y = two_classes()
     aug = Augmenter(MislabellingGenerator(bad={"lo": 1.0}), ratio=1.0, filter="label", max_draws=3)
-    with pytest.warns(UnfilledClassWarning, match="class 'lo' got 0 of its 10"):
+    with pytest.warns(UnfilledClassWarning, match="class 'lo' got 0 of its 10") as caught:
         X_res, y_res = aug.fit_resample(X, y)
+    assert caught[0].filename == __file__  # the user's line, not the draw loop's
     assert list(y_res[20:]) == ["hi"] * 10
     rate = dict(zip(aug.classes_, aug.acceptance_rate_))
     assert rate["lo"] == 0.0 and rate["hi"] == 1.0

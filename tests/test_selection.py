@@ -295,3 +295,15 @@ def test_a_search_classifier_scores_the_candidates_and_the_classifier_is_refitte
     step = auto.best_estimator_
     step = getattr(step, "classifier_", step)  # the AugmentedClassifier's fitted classifier
     assert isinstance(step.steps[-1][1], CountingKNN) and step.steps[-1][1].n_neighbors == 3
+
+
+def test_warnings_name_the_users_line_on_every_path():
+    """Raised deep inside, shown at the caller's line: directly and through a pipeline."""
+    X, y = data()
+    keep = [0, 10, 20]  # one series per class: nothing to cross-validate on
+    direct = AutoAugmentedClassifier(knn(), random_state=0)
+    piped = make_pipeline(FunctionTransformer(), AutoAugmentedClassifier(knn(), random_state=0))
+    for estimator in (direct, piped):
+        with pytest.warns(UserWarning, match="nothing to cross-validate") as caught:
+            estimator.fit(X[keep], y[keep])
+        assert {w.filename for w in caught} == {__file__}

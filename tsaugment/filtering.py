@@ -15,14 +15,13 @@ use them through their ``filter`` parameter.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_same_layout, check_X, check_X_y, check_y
+from ._warnings import warn
 
 __all__ = ["CombinedFilter", "LabelFilter", "RealismFilter", "UnfilledClassWarning"]
 
@@ -138,13 +137,12 @@ class _DrawLoop(BaseEstimator):
         for i, label in enumerate(classes):
             if n_kept[i] < counts[i]:
                 name = label.item() if isinstance(label, np.generic) else label
-                warnings.warn(
+                warn(
                     f"{self._kind} filter: class {name!r} got {n_kept[i]} of its {counts[i]} "
                     f"synthetic series after {rounds} draws (acceptance rate "
                     f"{self.acceptance_rate_[i]:.2f}); the augmented set has fewer series "
                     f"of that class. {self._remedy}",
                     UnfilledClassWarning,
-                    stacklevel=3,
                 )
         X_out = np.concatenate([part for parts in kept for part in parts])
         return X_out, np.repeat(classes, n_kept)

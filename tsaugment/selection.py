@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numbers
 import time
-import warnings
 
 import numpy as np
 from scipy import stats
@@ -22,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_X_y
+from ._warnings import warn
 from .augment import AugmentedClassifier, _DelegatingClassifierMixin, _seed_classifier
 from .classifiers import as_sklearn_classifier
 
@@ -425,19 +425,17 @@ def _paired_folds(y, cv: int, n_repeats: int, seed: int) -> list:
     classes, counts = np.unique(y, return_counts=True)
     single = classes[counts < 2]
     if len(single) == len(classes):
-        warnings.warn(
+        warn(
             "every class has a single training series: there is nothing to cross-validate "
             "on, so no augmentation is chosen (no candidate can show a gain).",
             UserWarning,
-            stacklevel=3,
         )
         return []
     if len(single):
-        warnings.warn(
+        warn(
             f"class(es) {single.tolist()} have a single training series: they stay in the "
             "training part of every cross-validation fold and are never validated on.",
             UserWarning,
-            stacklevel=3,
         )
     rest = np.flatnonzero(~np.isin(y, single))
     always = np.flatnonzero(np.isin(y, single))

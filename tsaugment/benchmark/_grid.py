@@ -21,7 +21,6 @@ import threading
 import time
 import traceback
 import uuid
-import warnings
 import zipfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from tqdm.auto import tqdm
 
 from .. import __version__
 from .._threads import torch_threads_kept
+from .._warnings import warn
 from ..augment import fit_augmented
 from ._config import data_fingerprint, fingerprint
 from ._devices import check_cuda_here, check_device, on_device, ray_gpu_share
@@ -833,21 +833,19 @@ def _to_run(cells, store: ResultsStore) -> list[Cell]:
             stale += 1
             todo.append(cell)
     if stale:
-        warnings.warn(
+        warn(
             f"{store.path}: {stale} finished cell(s) were run with another configuration "
             "(another tsaugment version or other estimator parameters: the 'config' "
             "column differs); running them again, their new rows supersede the old.",
             RuntimeWarning,
-            stacklevel=3,
         )
     if untracked:
-        warnings.warn(
+        warn(
             f"{store.path}: {untracked} finished cell(s) predate configuration tracking "
             "(no 'config' fingerprint) and count as done, though they may come from "
             "another protocol (older defaults); run with resume=False (--no-resume) or "
             "delete their rows to run them again.",
             RuntimeWarning,
-            stacklevel=3,
         )
     return todo
 

@@ -25,12 +25,12 @@ import csv
 import io
 import os
 import uuid
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from .._warnings import warn
 from ._schema import COLUMNS, NUMERIC_COLUMNS, PAST_COLUMNS
 
 __all__ = ["ResultsStore", "COLUMNS"]
@@ -99,7 +99,7 @@ class ResultsStore:
         """
         if _state(self.path)[0]:
             return False
-        parsed = _parse(self.path, stacklevel=4)
+        parsed = _parse(self.path)
         if parsed is None:
             return False
         target = _target_header(self.path, parsed.header)
@@ -118,12 +118,11 @@ class ResultsStore:
         _replace_atomically(self.path, buffer.getvalue())
         added = [c for c in target if c not in parsed.header]
         kept = [c for c in parsed.header if c not in COLUMNS]
-        warnings.warn(
+        warn(
             f"{self.path}: migrated to the current columns (added {added or 'none'}"
             + (f"; kept columns of another version: {kept}" if kept else "")
             + ").",
             RuntimeWarning,
-            stacklevel=2,
         )
         return True
 
@@ -242,7 +241,7 @@ class _Parsed:
     recovered: int = 0
 
 
-def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
+def _parse(path: Path) -> _Parsed | None:
     """The header and every line of the file, each whole row mapped by its columns.
 
     Rows never span lines (the error text is written on one line), so each line is
@@ -260,10 +259,9 @@ def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     header = next(csv.reader([lines[0]]))
     if ("key" not in header or "complete" not in header) and len(lines) == 1:
-        warnings.warn(  # the header itself was cut: no cell was recorded
+        warn(  # the header itself was cut: no cell was recorded
             f"{path}: the header row is torn; no finished cell in it.",
             RuntimeWarning,
-            stacklevel=stacklevel,
         )
         return None
     _target_header(path, header)  # a foreign file or an ambiguous header: ValueError
@@ -290,20 +288,18 @@ def _parse(path: Path, stacklevel: int = 3) -> _Parsed | None:
             continue
         parsed.entries.append(dict(zip(columns, fields)))
     if parsed.recovered:
-        warnings.warn(
+        warn(
             f"{path}: {parsed.recovered} row(s) have the columns of another version of the "
             "results file than its header (appended before files were migrated); read by "
             "their own columns. The next append rewrites the file with one header.",
             RuntimeWarning,
-            stacklevel=stacklevel,
         )
     if skipped:
         listed = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
-        warnings.warn(
+        warn(
             f"{path}: skipped {len(skipped)} torn or malformed row(s) (line {listed}); "
             "their cells count as not done and run again on resume.",
             RuntimeWarning,
-            stacklevel=stacklevel,
         )
     return parsed
 

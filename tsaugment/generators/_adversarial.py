@@ -9,13 +9,12 @@ batches, chunked inference) is :class:`tsaugment._training.TorchEstimatorMixin`.
 
 from __future__ import annotations
 
-import warnings
-
 import torch
 from torch.nn import functional as F
 
 from .._params import Integral, Interval, Options, Real, check_param
 from .._training import TorchEstimatorMixin, optimizer_step
+from .._warnings import warn
 from ..nn import CELLS
 
 __all__ = ["bce_logits", "moment_matching_loss", "optimizer_step", "step_if_above"]
@@ -86,11 +85,10 @@ class RecurrentCellMixin:
 
     def _check_cell(self) -> None:
         if self.module != "deprecated":
-            warnings.warn(
+            warn(
                 f"{type(self).__name__}: the parameter 'module' was renamed 'cell'; pass "
                 f"cell={self.module!r} (module will be removed in a later release).",
                 FutureWarning,
-                stacklevel=4,
             )
 
     def _cell_type(self) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import torch
 from torch import nn
 
 from .._training import adam, as_tensor, chunked, random_batch, resolve_device, run_phase, seeded
+from .._warnings import warn
 from ..nn import PosthocDiscriminator
 from ._common import (
     ScoreWarning,
@@ -136,7 +135,7 @@ def discriminative_score(
 
     result = repeat_runs(run, n_runs, random_state, return_all)
     for problem in dict.fromkeys(problems):  # once each, pointing at the caller's line
-        warnings.warn(problem, ScoreWarning, stacklevel=2)
+        warn(problem, ScoreWarning)
     return result
 
 
