@@ -356,6 +356,20 @@ def test_cli_generate_writes_npz_and_csv(tmp_path):
     assert len(lines) == 3 and all(line.split(",")[0] in {"a", "b"} for line in lines)
 
 
+def test_cli_generate_with_the_fidelity_budget_needs_labels(capsys, tmp_path):
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text("".join(f"{c},{i},{i + 1},{i * 2},{3 - i}\n" for c in "ab" for i in range(4)))
+    args = ["generate", "--generator", "vae", "--budget", "fidelity", "--n-samples", "3"]
+    assert main([*args, "--csv", str(csv_in), "--output", str(tmp_path / "g.npz")]) == 0
+    with np.load(tmp_path / "g.npz") as data:
+        assert data["X"].shape == (3, 1, 4)
+    unlabelled = tmp_path / "u.csv"
+    unlabelled.write_text("1,2,3,4\n2,3,4,5\n3,4,5,6\n")
+    out = str(tmp_path / "u.npz")
+    assert main([*args, "--csv", str(unlabelled), "--no-labels", "--output", out]) == 2
+    assert "needs labelled data" in capsys.readouterr().err
+
+
 def test_quality_command_scores_generators_beside_the_real_floor(capsys, tmp_path):
     args = ["quality", "--generators", "jitter", "--datasets", "stocks", "--iterations", "1"]
     args += ["--metric-iterations", "5", "--metric-runs", "2", "--output", str(tmp_path / "q.csv")]

@@ -110,6 +110,10 @@ def test_auto_params_reach_the_search_and_the_key(monkeypatch, tmp_path):
         run_benchmark(["GunPoint"], augmenters=["auto"], auto_params={"n_repeat": 2}, seeds=[0])
     with pytest.raises(ValueError, match="no augmenter is 'auto'"):
         run_benchmark(["GunPoint"], augmenters=["jitter"], auto_params={"n_repeats": 2}, seeds=[0])
+    from tsaugment.benchmark._grid import _check_auto_params
+
+    # numpy numbers read as Python's; a default setting leaves the default cells' keys
+    assert _check_auto_params({"cv": 5, "n_repeats": np.int64(3)}, ["auto"]) == {"n_repeats": 3}
     with pytest.raises(ValueError, match="n_repeats must be an integer"):
         run_benchmark(["GunPoint"], augmenters=["auto"], auto_params={"n_repeats": 0}, seeds=[0])
 

@@ -94,6 +94,7 @@ def test_the_benchmarks_fidelity_budget_searches_once_per_generator_and_records_
     """``--budget fidelity``: the search runs for learned generators, once for a filtered pair."""
     from tsaugment.benchmark import (
         Cell,
+        _grid,
         cell_config,
         fidelity_budget,
         make_augmenter,
@@ -111,6 +112,7 @@ def test_the_benchmarks_fidelity_budget_searches_once_per_generator_and_records_
         return fit(self, X, y)
 
     monkeypatch.setattr(FidelityBudgetSearch, "fit", spy)
+    monkeypatch.setattr(_grid, "_BUDGETS", _grid._BudgetChoices())
     rows = {
         name: run_cell(Cell("GunPoint", name, "knn", 0, 1.0, "fidelity"))
         for name in ("none", "jitter", "vae", "vae+label")
@@ -123,8 +125,42 @@ def test_the_benchmarks_fidelity_budget_searches_once_per_generator_and_records_
     assert rows["jitter"]["budget_passes"] == "" and rows["none"]["budget_passes"] == ""
     small = Cell("GunPoint", "vae", "knn", 0, 1.0, "small")
     assert cell_config(small) != vae["config"]  # the search is part of the configuration
-    # a class of one series cannot be held out from: the listed budget is kept
+    jitter_small = Cell("GunPoint", "jitter", "knn", 0, 1.0, "small")
+    assert cell_config(jitter_small) == rows["jitter"]["config"]  # nothing to search
+    # a class of one series cannot be held out from: the listed budget is kept, said so
     X = np.random.default_rng(0).normal(size=(5, 1, 8))
     vae = make_augmenter("vae", resolve_budget("fidelity"), 0)
-    kept = fidelity_budget(vae, resolve_budget("fidelity"), X, np.array([0, 0, 1, 1, 2]), 0)
-    assert kept == (vae, None, 0.0)
+    with pytest.warns(UserWarning, match=r"\[2\] have a single series") as caught:
+        kept = fidelity_budget(vae, resolve_budget("fidelity"), X, np.array([0, 0, 1, 1, 2]), 0)
+    assert kept == (vae, None, 0.0) and caught[0].filename == __file__
+
+
+def test_each_seed_searches_its_own_budget_and_a_reused_synthetic_set_none(monkeypatch, tmp_path):
+    from tsaugment.benchmark import _grid, run_benchmark
+
+    monkeypatch.setattr(_grid, "_BUDGETS", _grid._BudgetChoices())  # no earlier searches
+    seeds = []
+    fit = FidelityBudgetSearch.fit
+
+    def spy(self, X, y):
+        seeds.append((self.random_state, len(y)))
+        return fit(self, X, y)
+
+    monkeypatch.setattr(FidelityBudgetSearch, "fit", spy)
+    rows = (
+        run_benchmark(
+            ["GunPoint"],
+            augmenters=["vae"],
+            classifiers=["knn", "rocket"],
+            seeds=[0, 1],
+            budget="fidelity",
+            output=tmp_path,
+            verbose=False,
+        )
+        .set_index(["augmenter", "classifier", "seed"])
+        .sort_index()
+    )
+    assert seeds == [(0, 50), (1, 50)]  # one search per seed, none for the second classifier
+    assert rows.loc[("vae", "knn", 0), "budget_passes"] >= 10
+    assert rows.loc[("vae", "knn", 1), "budget_passes"] >= 10
+    assert rows.loc[("vae", "rocket"), "budget_passes"].isna().all()  # read from the file

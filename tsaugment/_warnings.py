@@ -15,37 +15,34 @@ from __future__ import annotations
 import sys
 import warnings
 
-__all__ = ["warn", "external_stacklevel"]
+__all__ = ["warn"]
 
 # modules whose frames are passed over: ours, and the libraries that call our fit
 _INTERNAL = ("tsaugment", "sklearn", "imblearn", "joblib")
+# frames that start a worker or a program: no user code lies above them
+_RUNNERS = ("multiprocessing", "concurrent", "threading", "runpy", "ray", "distributed")
 
 
-def _internal(module_name: str) -> bool:
-    return module_name.partition(".")[0] in _INTERNAL
-
-
-def external_stacklevel() -> int:
+def _external_stacklevel() -> int:
     """The ``stacklevel`` that makes a warning name the caller's first frame outside.
 
-    Counted for a ``warnings.warn`` called in the function that calls this one.
-
-    Returns
-    -------
-    stacklevel : int
-        At least 2 (the caller of the warning function).
-
-    Examples
-    --------
-    >>> external_stacklevel() >= 1
-    True
+    Counted for a ``warnings.warn`` called in the function that calls this one. Where
+    no user code is on the stack (a joblib, Dask or Ray worker), the outermost
+    tsaugment frame.
     """
     frame = sys._getframe(1)  # the function about to warn: stacklevel 1
-    level = 1
-    while frame is not None and _internal(frame.f_globals.get("__name__", "")):
+    level = outermost_ours = 1
+    while frame is not None:
+        top = frame.f_globals.get("__name__", "").partition(".")[0]
+        if top == "tsaugment":
+            outermost_ours = level
+        elif top in _RUNNERS:
+            return outermost_ours
+        elif top not in _INTERNAL:
+            return level
         frame = frame.f_back
         level += 1
-    return level
+    return outermost_ours
 
 
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
@@ -65,4 +62,4 @@ def warn(message: str, category: type[Warning] = UserWarning) -> None:
     >>> str(caught[0].message)
     'a problem'
     """
-    warnings.warn(message, category, stacklevel=external_stacklevel())
+    warnings.warn(message, category, stacklevel=_external_stacklevel())

@@ -503,6 +503,7 @@ def fit_augmented(
     filter_threshold=None,
     max_draws=10,
     generator_cache=None,
+    choose_budget=None,
 ) -> AugmentedFit:
     """Hold out the classifier's validation series, augment the rest, fit the classifier.
 
@@ -537,6 +538,11 @@ def fit_augmented(
         copies (sampling may advance a generator's state). The benchmark uses it so
         that ``"<name>"`` and its filtered cells (``"<name>+label"`` ...) fit the
         generator once.
+    choose_budget : callable, optional
+        ``choose_budget(generator, X_own, y_own)`` returns the generator to use, given
+        the series it will be fitted on (the validation series held out): called only
+        when a synthetic set is made, not when one is read from ``synthetic_cache``.
+        The benchmark's ``--budget fidelity`` chooses the training budget with it.
 
     Returns
     -------
@@ -565,6 +571,8 @@ def fit_augmented(
     if generator is not None:
         saved = None if synthetic_cache is None else synthetic_cache.load(X_own, y_own)
         if saved is None:
+            if choose_budget is not None:
+                generator = choose_budget(generator, X_own, y_own)
             augmenter = Augmenter(
                 generator,
                 ratio=ratio,

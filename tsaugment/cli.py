@@ -344,6 +344,7 @@ def _cmd_generate(args) -> int:
     import numpy as np
 
     from .benchmark import fidelity_budget, make_augmenter, resolve_budget
+    from .benchmark._registry import budget_search
     from .datasets import load_ucr
 
     _import_modules(args.import_modules)
@@ -363,13 +364,14 @@ def _cmd_generate(args) -> int:
         )
     settings = resolve_budget(args.budget)
     generator = make_augmenter(args.generator, settings, args.seed)
-    if settings.get("search") is not None:
+    if budget_search(settings, args.seed) is not None:
         if y is None:
             raise ValueError(
                 f"--budget {args.budget} chooses the budget by the label fidelity of the "
                 "samples: it needs labelled data."
             )
         generator = fidelity_budget(generator, settings, X, y, args.seed)[0]
+        generator.set_params(random_state=args.seed)  # the search seeds its own fits
     generator.fit(X, y)
     X_new, y_new = generator.sample(args.n_samples)
     if out.suffix == ".npz":

@@ -42,6 +42,7 @@ from ._registry import (
     budget_search,
     check_names,
     fidelity_budget,
+    has_budget,
     is_auto,
     make_augmenter,
     make_classifier,
@@ -150,7 +151,7 @@ def _augmenter_parts(cell: Cell, augmenter) -> dict:
     }
     parts = {"tsaugment": __version__, "augment": defaults, "augmenter": augmenter}
     search = budget_search(resolve_budget(cell.budget), cell.seed)
-    if search is not None:  # a budget chosen from the data: how it is chosen
+    if search is not None and has_budget(augmenter):  # chosen from the data: how
         parts["budget_search"] = search
     kind = split_filter(cell.augmenter)[1]
     if kind is not None:
@@ -414,25 +415,25 @@ def _run_cell(
             row.auto_choice = f"{choice}@{ratio:g}"
             row.selection_time = round(selection_time, 3)
         filter_name = split_filter(work.augmenter)[1]
-        augmenter = make_augmenter(work.augmenter, settings, cell.seed)
-        synthetic = None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work)
-        if synthetic is None or synthetic.load(X_train, y_train) is None:
-            augmenter, passes, seconds = _BUDGETS.choose(
-                augmenter, settings, X_train, y_train, cell.seed
-            )
+
+        def choose_budget(generator, X_own, y_own):  # on the series it is fitted on
+            chosen, passes, seconds = _BUDGETS.choose(generator, settings, X_own, y_own, cell.seed)
             if passes is not None:
                 row.budget_passes = passes
                 row.selection_time = round(seconds, 3)
+            return chosen
+
         fit = fit_augmented(
-            on_device(augmenter, generator_device),
+            on_device(make_augmenter(work.augmenter, settings, cell.seed), generator_device),
             classifier,
             X_train,
             y_train,
             ratio=work.ratio,
             random_state=cell.seed,
             filter=filter_name,
-            synthetic_cache=synthetic,
+            synthetic_cache=None if synthetic_dir is None else _SyntheticFiles(synthetic_dir, work),
             generator_cache=None if synthetic_dir is None else _FITTED,
+            choose_budget=choose_budget,
         )
         pred = fit.classifier.predict(X_test)
         row.n_train = len(X_train)
@@ -472,7 +473,8 @@ class _BudgetChoices:
         search = budget_search(settings, seed)
         if search is None or generator is None:
             return generator, None, 0.0
-        key = (data_fingerprint(X, y), fingerprint({"g": generator, "s": search}))
+        # the seed explicitly: fingerprints leave random_state out
+        key = (data_fingerprint(X, y), fingerprint({"g": generator, "s": search}), seed)
         if key not in self.entries:
             chosen, passes, seconds = fidelity_budget(generator, settings, X, y, seed)
             self.entries[key] = (chosen.get_params(deep=False), passes, seconds)
@@ -519,6 +521,7 @@ AUTO_CANDIDATES = ("jitter", "scaling", "magnitude_warp", "window_warp", "window
 #: :class:`tsaugment.selection.AutoAugmentedClassifier`. Its candidates and ratios
 #: follow the cell (the catalogue's classic augmenters, half and the full ratio).
 AUTO_SETTINGS = ("cv", "n_repeats", "min_gain", "alpha")
+AUTO_CV = 5  # folds of auto's search in the benchmark
 
 
 def _auto_choice(cell: Cell, settings: dict, X_train, y_train, classifier):
@@ -559,7 +562,7 @@ def _auto_search(cell: Cell, settings: dict, classifier):
         search_classifier=None if stand_in is None else make_classifier(stand_in, cell.seed),
         candidates=candidates,
         ratios=ratios,
-        cv=5,
+        cv=AUTO_CV,
         refit=False,
         random_state=cell.seed,
     )
@@ -800,8 +803,12 @@ def _check_auto_params(auto_params, augmenters) -> dict:
             f"auto_params {auto_params} given, but no augmenter is 'auto' or "
             f"'auto:<classifier>' (augmenters: {list(augmenters)})."
         )
-    AutoAugmentedClassifier(None, **auto_params)._check_params()
-    return auto_params
+    auto_params = {k: v.item() if isinstance(v, np.generic) else v for k, v in auto_params.items()}
+    search = AutoAugmentedClassifier(None, cv=AUTO_CV)
+    search.set_params(**auto_params)._check_params()
+    # a setting equal to the default leaves the cells those of the default search
+    defaults = AutoAugmentedClassifier(None, cv=AUTO_CV).get_params()
+    return {k: v for k, v in auto_params.items() if v != defaults[k]}
 
 
 def _to_run(cells, store: ResultsStore) -> list[Cell]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._warnings import warn
 from ..filtering import FILTERS
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "resolve_budget",
     "budget_search",
     "fidelity_budget",
+    "has_budget",
     "check_names",
     "AUTO",
     "FILTER_SUFFIXES",
@@ -440,6 +442,30 @@ def budget_search(settings: dict, seed: int):
     return FidelityBudgetSearch(None, random_state=seed)
 
 
+def has_budget(generator) -> bool:
+    """Whether a budget search can set the generator's training length.
+
+    Parameters
+    ----------
+    generator : tsaugment generator, estimator or None
+
+    Returns
+    -------
+    bool
+        True for a generator with ``n_iter`` or ``n_epochs`` (the learned ones).
+
+    Examples
+    --------
+    >>> has_budget(make_augmenter("vae", resolve_budget("small"), 0))
+    True
+    >>> has_budget(make_augmenter("jitter", resolve_budget("small"), 0)), has_budget(None)
+    (False, False)
+    """
+    if generator is None:
+        return False
+    return bool({"n_iter", "n_epochs"} & set(generator.get_params(deep=False)))
+
+
 def fidelity_budget(generator, settings: dict, X, y, seed: int):
     """``generator`` at the budget its budget setting asks for, chosen on ``(X, y)``.
 
@@ -480,10 +506,16 @@ def fidelity_budget(generator, settings: dict, X, y, seed: int):
     import time
 
     search = budget_search(settings, seed)
-    params = {} if generator is None else generator.get_params(deep=False)
-    if search is None or not {"n_iter", "n_epochs"} & set(params):
+    if search is None or not has_budget(generator):
         return generator, None, 0.0
-    if np.unique(y, return_counts=True)[1].min() < 2:
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        warn(
+            f"class(es) {classes[counts < 2].tolist()} have a single series: the fidelity "
+            f"budget search needs two per class (one to fit, one to judge), so "
+            f"{type(generator).__name__} keeps its listed budget.",
+            UserWarning,
+        )
         return generator, None, 0.0
     start = time.perf_counter()
     search.set_params(generator=generator).fit(X, y)
