@@ -10,7 +10,10 @@ MiniRocket + ridge classifier fitted on it, the generator fitted on the rest at 
 20, 40, ... passes) but with no early stop, up to ``--max-passes``. A row per budget:
 the share of the generator's samples (as many per class as the held-out quarter has)
 that the held-out classifier puts in their class. ``small_passes`` is what the
-benchmark's "small" budget makes over the same training part, for comparison.
+benchmark's "small" budget makes over the same training part, for comparison. A row
+``generator="real"`` per data set and seed is the ceiling: a classifier fitted on a
+held-out quarter of the same size scoring the real series of the other three quarters
+(``tsaugment.metrics.label_fidelity``; a split of its own, not the search's).
 Generators are built as the benchmark builds them (``make_augmenter``), on one CPU
 thread.
 """
@@ -24,10 +27,12 @@ import time
 
 import numpy as np
 import torch
+from sklearn.model_selection import train_test_split
 
 from tsaugment.benchmark import make_augmenter, resolve_budget
 from tsaugment.datasets import load_ucr
 from tsaugment.early_stopping import FidelityBudgetSearch
+from tsaugment.metrics import label_fidelity
 
 
 def small_passes(generator, n_fit: int) -> float:
@@ -42,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="folder of UCR data sets")
     parser.add_argument("--datasets", nargs="+", required=True)
-    parser.add_argument("--generators", nargs="+", default=["aae", "avatar", "diffusion_ts"])
+    parser.add_argument("--generators", nargs="*", default=["aae", "avatar", "diffusion_ts"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--max-passes", type=float, default=640)
     parser.add_argument("--output", required=True, help="CSV file to write")
@@ -66,6 +71,26 @@ def main() -> None:
         )
         for dataset in args.datasets:
             X, y = load_ucr(dataset, split="train", root=args.root)
+            n_val = max(len(np.unique(y)), math.ceil(0.25 * len(y)))
+            for seed in args.seeds:
+                X_fit, X_val, y_fit, y_val = train_test_split(
+                    X, y, test_size=n_val, stratify=y, random_state=seed
+                )
+                real = label_fidelity(X_val, y_val, X_fit, y_fit, random_state=seed).score
+                writer.writerow(
+                    [
+                        dataset,
+                        "real",
+                        seed,
+                        len(np.unique(y)),
+                        len(y_fit),
+                        "",
+                        round(real, 4),
+                        "",
+                        "",
+                    ]
+                )
+                print(dataset, "real", seed, round(real, 4), flush=True)
             for name in args.generators:
                 for seed in args.seeds:
                     generator = make_augmenter(name, resolve_budget("small"), seed)
@@ -78,7 +103,7 @@ def main() -> None:
                     start = time.perf_counter()
                     search.fit(X, y)
                     seconds = time.perf_counter() - start
-                    n_fit = len(y) - max(len(np.unique(y)), math.ceil(0.25 * len(y)))
+                    n_fit = len(y) - n_val
                     for passes, score in search.budget_scores_.items():
                         writer.writerow(
                             [

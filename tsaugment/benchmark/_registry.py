@@ -423,7 +423,7 @@ def budget_search(settings: dict, seed: int):
     -------
     search : FidelityBudgetSearch or None
         For ``"fidelity"``: :class:`tsaugment.early_stopping.FidelityBudgetSearch` at its
-        defaults (10 to 640 passes over the training part, doubling, patience 1, a
+        defaults (10 to 640 passes over the training part, doubling, every budget, a
         quarter held out), ``random_state=seed``, its ``generator`` left to be set.
 
     Examples
