@@ -30,7 +30,7 @@ from sklearn.utils import check_random_state
 from ._params import Integral, Interval, Real, validate_params
 from ._validation import check_X_y, check_y
 
-__all__ = ["FidelityBudgetSearch", "iterations_for_passes"]
+__all__ = ["FidelityBudgetSearch", "budget_parameter", "iterations_for_passes"]
 
 
 def iterations_for_passes(n_passes, n_cases, batch_size) -> int:
@@ -62,6 +62,31 @@ def iterations_for_passes(n_passes, n_cases, batch_size) -> int:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     per_pass = n_cases / min(batch_size, n_cases)
     return max(1, math.ceil(n_passes * per_pass))
+
+
+def budget_parameter(generator) -> str | None:
+    """The parameter that sets a generator's training length, or None.
+
+    Parameters
+    ----------
+    generator : estimator or None
+
+    Returns
+    -------
+    name : {"n_iter", "n_epochs"} or None
+        ``"n_iter"`` (optimiser steps) when the generator has it, else ``"n_epochs"``
+        (passes); None for a generator without either (the classic augmenters) or None.
+
+    Examples
+    --------
+    >>> from tsaugment import JitterAugmenter, LatentVAEAugmenter
+    >>> budget_parameter(LatentVAEAugmenter()), budget_parameter(JitterAugmenter())
+    ('n_epochs', None)
+    """
+    if generator is None:
+        return None
+    params = generator.get_params(deep=False)
+    return next((name for name in ("n_iter", "n_epochs") if name in params), None)
 
 
 class FidelityBudgetSearch(BaseEstimator):
@@ -162,10 +187,9 @@ class FidelityBudgetSearch(BaseEstimator):
         }
 
     def _budget_param(self) -> str:
-        params = self.generator.get_params(deep=False)
-        for name in ("n_iter", "n_epochs"):
-            if name in params:
-                return name
+        name = budget_parameter(self.generator)
+        if name is not None:
+            return name
         raise ValueError(
             f"{type(self.generator).__name__} has neither n_iter nor n_epochs: nothing to "
             "stop early."

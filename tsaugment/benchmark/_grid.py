@@ -471,7 +471,7 @@ class _BudgetChoices:
 
     def choose(self, generator, settings, X, y, seed):
         search = budget_search(settings, seed)
-        if search is None or generator is None:
+        if search is None or not has_budget(generator):  # nothing to search: no key
             return generator, None, 0.0
         # the seed explicitly: fingerprints leave random_state out
         key = (data_fingerprint(X, y), fingerprint({"g": generator, "s": search}), seed)
@@ -805,9 +805,9 @@ def _check_auto_params(auto_params, augmenters) -> dict:
         )
     auto_params = {k: v.item() if isinstance(v, np.generic) else v for k, v in auto_params.items()}
     search = AutoAugmentedClassifier(None, cv=AUTO_CV)
+    defaults = search.get_params()
     search.set_params(**auto_params)._check_params()
     # a setting equal to the default leaves the cells those of the default search
-    defaults = AutoAugmentedClassifier(None, cv=AUTO_CV).get_params()
     return {k: v for k, v in auto_params.items() if v != defaults[k]}
 
 

@@ -18,6 +18,7 @@ explicitly (``classifier_params``, ``tsaugment benchmark --set resnet.n_epochs=2
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -461,9 +462,9 @@ def has_budget(generator) -> bool:
     >>> has_budget(make_augmenter("jitter", resolve_budget("small"), 0)), has_budget(None)
     (False, False)
     """
-    if generator is None:
-        return False
-    return bool({"n_iter", "n_epochs"} & set(generator.get_params(deep=False)))
+    from ..early_stopping import budget_parameter
+
+    return budget_parameter(generator) is not None
 
 
 def fidelity_budget(generator, settings: dict, X, y, seed: int):
@@ -503,8 +504,6 @@ def fidelity_budget(generator, settings: dict, X, y, seed: int):
     >>> fidelity_budget(jitter, resolve_budget("fidelity"), X, y, 0)[1:]
     (None, 0.0)
     """
-    import time
-
     search = budget_search(settings, seed)
     if search is None or not has_budget(generator):
         return generator, None, 0.0
