@@ -91,6 +91,24 @@ def test_a_real_gain_is_found_and_a_null_one_is_not(tmp_path):
     assert summarise(results)["friedman"].loc[0, "p"] < 0.01
 
 
+def test_equal_shares_that_differ_in_their_last_bit_tie(tmp_path):
+    # 899/900 as two scikit-learn versions wrote it: one ulp apart, the same share
+    results = _grid(n_methods=3, n_datasets=4, seed=2)
+    same = results["augmenter"] == "aug01"
+    base = results[results["augmenter"] == "none"].set_index(["dataset", "seed"])["accuracy"]
+    results.loc[same, "accuracy"] = [
+        np.nextafter(base[(d, s)], 2.0)
+        for d, s in zip(results.loc[same, "dataset"], results.loc[same, "seed"])
+    ]
+    tables = summarise(results)
+    gain = tables["gain"].set_index("augmenter").loc["aug01"]
+    assert (gain["gain"] == 0.0).all() and (gain["verdict"] == "tie").all()
+    wtl = tables["wtl"].set_index("augmenter").loc["aug01"]
+    assert (wtl["wins"], wtl["ties"], wtl["losses"]) == (0, 4, 0) and wtl["wilcoxon_p"] == 1.0
+    ranks = tables["ranks"].set_index("augmenter")["avg_rank"]
+    assert ranks["aug01"] == ranks["none"]
+
+
 def test_friedman_iman_davenport_by_hand():
     ranks = np.array([[1, 2, 3], [1, 2, 3], [1, 3, 2], [2, 1, 3]])
     # average ranks 1.25, 2, 2.75: chi2 = 12N/(k(k+1)) (sum R^2 - k(k+1)^2/4) = 4.5,

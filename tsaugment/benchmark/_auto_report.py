@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 
 from ._registry import FILTER_SUFFIXES, is_auto, split_filter
-from ._stats import bootstrap_mean_interval, seed_interval, seed_verdict, wilcoxon_p
+from ._stats import (
+    bootstrap_mean_interval,
+    paired_gain,
+    seed_interval,
+    seed_verdict,
+    wilcoxon_p,
+)
 
 __all__ = [
     "auto_choices",
@@ -38,7 +44,7 @@ def _paired_gains(
     base = frame[frame["augmenter"] == reference].set_index(keys)[metric]
     aug = frame[frame["augmenter"] == augmenter].set_index(keys)[metric]
     both = pd.concat({"aug": aug, "base": base}, axis=1, join="inner").dropna()
-    both["gain"] = both["aug"] - both["base"]
+    both["gain"] = paired_gain(both["aug"], both["base"])
     return both.reset_index()
 
 

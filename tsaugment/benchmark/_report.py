@@ -37,11 +37,13 @@ from ._auto_report import auto_report
 from ._plots import plot_critical_difference, plot_gain
 from ._reference import reference_check
 from ._stats import (
+    SCORE_DECIMALS,
     bootstrap_mean_interval,
     detectable_gain,
     friedman_test,
     holm,
     nemenyi_cd,
+    paired_gain,
     seed_verdict,
     wilcoxon_p,
 )
@@ -61,7 +63,7 @@ def _gains(ok: pd.DataFrame, level: float) -> pd.DataFrame:
     paired = ok[ok["augmenter"] != "none"].merge(
         base, on=["dataset", "classifier", "seed"], suffixes=("", "_baseline")
     )
-    paired["gain"] = paired["accuracy"] - paired["accuracy_baseline"]
+    paired["gain"] = paired_gain(paired["accuracy"], paired["accuracy_baseline"])
     columns = ["dataset", "classifier", "augmenter", "gain", "n_seeds", "verdict"]
     if paired.empty:
         return pd.DataFrame(columns=columns)
@@ -178,6 +180,8 @@ def summarise(results: pd.DataFrame, level: float = 0.95) -> dict:
     complete, left_out = _complete_blocks(results, stats)
     in_block = [(d, c) in complete for d, c in zip(stats["dataset"], stats["classifier"])]
     ranked = stats[np.asarray(in_block, dtype=bool)].copy()
+    # equal shares written by two library versions can differ in their last bit: they tie
+    ranked["mean"] = ranked["mean"].round(SCORE_DECIMALS)
     ranked["rank"] = ranked.groupby(["dataset", "classifier"])["mean"].rank(ascending=False)
     avg_ranks = (
         ranked.groupby(["classifier", "augmenter"])

@@ -23,6 +23,7 @@ __all__ = [
     "friedman_test",
     "holm",
     "nemenyi_cd",
+    "paired_gain",
     "seed_verdict",
     "wilcoxon_p",
 ]
@@ -94,6 +95,40 @@ def friedman_test(scores) -> dict:
         return {**result, "chi2": chi2, "f": np.inf, "p": 0.0}
     f = (n - 1) * chi2 / denominator
     return {**result, "chi2": chi2, "f": f, "p": float(stats.f.sf(f, k - 1, (k - 1) * (n - 1)))}
+
+
+#: Accuracy differences below this are floating-point noise, not a test series: two
+#: shares of one test set differ by at least 1 / n_test, and the same share computed
+#: by two library versions can differ in its last bit (899/900 was written as
+#: 0.9988888888888889 by one scikit-learn and 0.9988888888888888 by another).
+GAIN_TOLERANCE = 1e-9
+#: Scores are compared (ranked) at this many decimals, for the same reason.
+SCORE_DECIMALS = 9
+
+
+def paired_gain(augmented, baseline):
+    """Augmented minus baseline score, with floating-point noise set to exactly 0.
+
+    A difference of one unit in the last place would otherwise count as a gain: the
+    seeds' interval of five such differences lies above 0, a "win".
+
+    Parameters
+    ----------
+    augmented, baseline : array-like of shape (n_pairs,)
+        Scores paired by seed (and data set).
+
+    Returns
+    -------
+    gain : numpy.ndarray of shape (n_pairs,)
+        0.0 where ``abs(augmented - baseline) < GAIN_TOLERANCE``.
+
+    Examples
+    --------
+    >>> paired_gain([0.9988888888888888, 0.9], [0.9988888888888889, 0.8]).round(3)
+    array([0. , 0.1])
+    """
+    gain = np.asarray(augmented, dtype=float) - np.asarray(baseline, dtype=float)
+    return np.where(np.abs(gain) < GAIN_TOLERANCE, 0.0, gain)
 
 
 def wilcoxon_p(differences) -> float:
