@@ -180,7 +180,7 @@ def summarise(results: pd.DataFrame, level: float = 0.95) -> dict:
     complete, left_out = _complete_blocks(results, stats)
     in_block = [(d, c) in complete for d, c in zip(stats["dataset"], stats["classifier"])]
     ranked = stats[np.asarray(in_block, dtype=bool)].copy()
-    # equal shares written by two library versions can differ in their last bit: they tie
+    # one share can be written in two last bits (see GAIN_TOLERANCE): such means tie
     ranked["mean"] = ranked["mean"].round(SCORE_DECIMALS)
     ranked["rank"] = ranked.groupby(["dataset", "classifier"])["mean"].rank(ascending=False)
     avg_ranks = (

@@ -98,9 +98,10 @@ def friedman_test(scores) -> dict:
 
 
 #: Accuracy differences below this are floating-point noise, not a test series: two
-#: shares of one test set differ by at least 1 / n_test, and the same share computed
-#: by two library versions can differ in its last bit (899/900 was written as
-#: 0.9988888888888889 by one scikit-learn and 0.9988888888888888 by another).
+#: shares of one test set differ by at least 1 / n_test, and one share can reach a
+#: results file in two last bits (899/900 is 0.9988888888888889; a row copied between
+#: files through pandas' default float parser, which is not round-trip, comes back as
+#: 0.9988888888888888).
 GAIN_TOLERANCE = 1e-9
 #: Scores are compared (ranked) at this many decimals, for the same reason.
 SCORE_DECIMALS = 9
