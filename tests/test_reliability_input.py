@@ -372,3 +372,13 @@ def test_discriminative_score_of_a_working_gru_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScoreWarning)
         assert discriminative_score(real, np.ones_like(real), n_iter=200, random_state=0) > 0.3
+
+
+def test_csv_series_are_read_exactly(tmp_path):
+    # pandas' default float parser can be one unit in the last place off
+    from tsaugment.cli import _read_csv_series
+
+    source = tmp_path / "in.csv"
+    source.write_text("a,0.9988888888888889,0.1\nb,0.3,0.7\n")
+    X, y = _read_csv_series(source, has_labels=True)
+    assert X[0, 0, 0] == 899 / 900 and list(y) == ["a", "b"]

@@ -305,7 +305,7 @@ def _add_generate(sub):
 def _read_csv_series(path, has_labels: bool):
     import pandas as pd
 
-    frame = pd.read_csv(path, header=None)
+    frame = pd.read_csv(path, header=None, float_precision="round_trip")  # exact values
     if has_labels:
         y = frame.iloc[:, 0].astype(str).to_numpy()
         X = frame.iloc[:, 1:].to_numpy(dtype=float)
