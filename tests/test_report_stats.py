@@ -91,7 +91,7 @@ def test_a_real_gain_is_found_and_a_null_one_is_not(tmp_path):
     assert summarise(results)["friedman"].loc[0, "p"] < 0.01
 
 
-def test_equal_shares_that_differ_in_their_last_bit_tie(tmp_path):
+def test_equal_shares_that_differ_in_their_last_bit_tie():
     # one share in two last bits (a row copied through a non-round-trip parser): a tie
     results = _grid(n_methods=3, n_datasets=4, seed=2)
     same = results["augmenter"] == "aug01"

@@ -41,7 +41,6 @@ from ._registry import (
     auto_search_classifier,
     budget_search,
     check_names,
-    fidelity_budget,
     has_budget,
     is_auto,
     make_augmenter,
@@ -49,6 +48,7 @@ from ._registry import (
     register,
     registered_classes,
     resolve_budget,
+    run_budget_search,
     split_filter,
 )
 from ._schema import ResultRow
@@ -476,7 +476,7 @@ class _BudgetChoices:
         # the seed explicitly: fingerprints leave random_state out
         key = (data_fingerprint(X, y), fingerprint({"g": generator, "s": search}), seed)
         if key not in self.entries:
-            chosen, passes, seconds = fidelity_budget(generator, settings, X, y, seed)
+            chosen, passes, seconds = run_budget_search(search, generator, X, y)
             self.entries[key] = (chosen.get_params(deep=False), passes, seconds)
             while len(self.entries) > self.size:
                 del self.entries[next(iter(self.entries))]

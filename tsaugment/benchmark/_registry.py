@@ -507,6 +507,15 @@ def fidelity_budget(generator, settings: dict, X, y, seed: int):
     search = budget_search(settings, seed)
     if search is None or not has_budget(generator):
         return generator, None, 0.0
+    return run_budget_search(search, generator, X, y)
+
+
+def run_budget_search(search, generator, X, y):
+    """:func:`fidelity_budget`'s search itself, given the search and a learned generator.
+
+    For a caller that has built the search already (the benchmark keys its memory of
+    searches by it); returns what :func:`fidelity_budget` returns.
+    """
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < 2:
         warn(
